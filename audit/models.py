@@ -1,0 +1,58 @@
+"""The audit trail: who changed what, when, from what to what, through which channel."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web")
+    API = "api", _("API")
+    ADMIN = "admin", _("Admin")
+    IMPORT = "import", _("Impor")
+    SYSTEM = "system", _("Sistem")
+
+
+class AuditEntry(models.Model):
+    """One recorded write. Entries are only ever inserted (see audit.services.record)."""
+
+    at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("nama pelaku"), max_length=150, blank=True)
+    channel = models.CharField(_("saluran"), max_length=10, choices=Channel.choices)
+    action = models.CharField(_("tindakan"), max_length=50)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("jenis objek"), on_delete=models.PROTECT
+    )
+    object_id = models.CharField(_("ID objek"), max_length=64)
+    object_repr = models.CharField(_("objek"), max_length=255)
+    unit = models.ForeignKey(
+        "operations.Unit",
+        verbose_name=_("satuan"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changes = models.JSONField(_("perubahan"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("catatan audit")
+        verbose_name_plural = _("jejak audit")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "at"], name="audit_object_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"

@@ -1,0 +1,80 @@
+"""Recording audit entries. Every service that writes calls `record` in its transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from audit.models import AuditEntry, Channel
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if hasattr(value, "name") and hasattr(value, "url"):  # a FieldFile
+        return value.name or ""
+    return value
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The concrete field values of `obj`, for diffing before and after a change."""
+    names = fields or [f.name for f in obj._meta.concrete_fields]
+    result = {}
+    for name in names:
+        field = obj._meta.get_field(name)
+        value = getattr(obj, field.attname)
+        result[name] = _plain(value)
+    return result
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for every field that changed."""
+    return {
+        key: [before.get(key), after.get(key)] for key in after if before.get(key) != after.get(key)
+    }
+
+
+def record(
+    *,
+    actor,
+    channel: str,
+    action: str,
+    obj: models.Model,
+    changes: dict[str, Any] | None = None,
+    unit=None,
+) -> AuditEntry:
+    """Insert one audit entry for a write to `obj`."""
+    if channel not in Channel.values:
+        raise ValueError(f"unknown audit channel {channel!r}")
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEntry.objects.create(
+        actor=actor if is_user else None,
+        actor_name=(actor.get_username() if is_user else "sistem")[:150],
+        channel=channel,
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:255],
+        unit=unit if unit is not None else getattr(obj, "unit", None),
+        changes=_plain(changes or {}),
+    )
+
+
+def entries_for(obj: models.Model):
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        object_id=str(obj.pk),
+    ).select_related("actor")

@@ -1,0 +1,91 @@
+"""Every write to the unit tree and operations goes through here (one transaction each)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from audit.services import record
+from operations.models import PATH_SEPARATOR, Unit, UnitKind, check_parent_kind
+
+
+def unit_path(*, code: str, parent: Unit | None) -> str:
+    return (parent.path if parent else "") + code + PATH_SEPARATOR
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Unit | None,
+    time_zone: str = "",
+    subtype: str = "",
+    latitude=None,
+    longitude=None,
+    by=None,
+    channel: str = "system",
+) -> Unit:
+    """Create a unit under `parent`. Its time zone defaults to the parent's (its Polda's)."""
+    check_parent_kind(kind=kind, parent=parent)
+    unit = Unit(
+        code=code,
+        name=name,
+        kind=kind,
+        subtype=subtype,
+        parent=parent,
+        path=unit_path(code=code, parent=parent),
+        depth=parent.depth + 1 if parent else 0,
+        time_zone=time_zone or (parent.time_zone if parent else ""),
+        latitude=latitude,
+        longitude=longitude,
+    )
+    unit.full_clean()
+    unit.save()
+    record(actor=by, channel=channel, action="unit.create", obj=unit, unit=unit)
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, unit: Unit, by=None, channel: str = "system", **fields) -> Unit:
+    """Change a unit; a new code or parent rewrites the paths of its whole subtree in SQL."""
+    from audit.services import diff, snapshot
+
+    before = snapshot(unit)
+    old_path = unit.path
+    for key, value in fields.items():
+        setattr(unit, key, value)
+    check_parent_kind(kind=unit.kind, parent=unit.parent)
+    if unit.parent and unit.parent.path.startswith(old_path):
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"parent": "Satuan tidak dapat dipindah ke bawah dirinya sendiri."})
+    new_path = unit_path(code=unit.code, parent=unit.parent)
+    unit.depth = unit.parent.depth + 1 if unit.parent else 0
+    unit.path = new_path
+    unit.full_clean()
+    unit.save()
+    if new_path != old_path:
+        _rewrite_subtree_paths(old_path, new_path, depth_shift=unit.depth - before["depth"])
+    record(
+        actor=by,
+        channel=channel,
+        action="unit.update",
+        obj=unit,
+        changes=diff(before, snapshot(unit)),
+    )
+    return unit
+
+
+def _rewrite_subtree_paths(old: str, new: str, *, depth_shift: int) -> None:
+    from django.db.models import F, Value
+    from django.db.models.functions import Concat, Substr
+
+    Unit.objects.filter(path__startswith=old).exclude(path=new).update(
+        path=Concat(Value(new), Substr("path", len(old) + 1)),
+        depth=F("depth") + depth_shift,
+    )
+
+
+def is_leaf_kind(kind: str) -> bool:
+    return kind == UnitKind.POLSEK

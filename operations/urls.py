@@ -1,0 +1,7 @@
+from django.urls import path
+
+from operations import views
+
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+]

@@ -1,0 +1,65 @@
+"""One error format across the API.
+
+{"status": 400, "code": "invalid", "detail": "…",
+ "errors": [{"field": "nrp", "code": "invalid", "message": "NRP harus 8 angka."}]}
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from rest_framework import exceptions, status
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def _flatten(detail, prefix: str = "") -> list[dict]:
+    errors: list[dict] = []
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            field = key if key != "non_field_errors" else ""
+            name = f"{prefix}.{field}" if prefix and field else (field or prefix)
+            errors.extend(_flatten(value, name))
+    elif isinstance(detail, list):
+        for index, value in enumerate(detail):
+            if isinstance(value, dict | list) and not isinstance(value, exceptions.ErrorDetail):
+                errors.extend(_flatten(value, f"{prefix}[{index}]" if prefix else str(index)))
+            else:
+                errors.extend(_flatten(value, prefix))
+    else:
+        errors.append(
+            {
+                "field": prefix or None,
+                "code": getattr(detail, "code", "invalid"),
+                "message": str(detail),
+            }
+        )
+    return errors
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, IntegrityError):
+        exc = exceptions.ValidationError(
+            {"non_field_errors": ["Data bertentangan dengan data yang sudah ada."]},
+            code="conflict",
+        )
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _flatten(exc.detail)
+        detail = errors[0]["message"] if len(errors) == 1 else "Data tidak valid."
+        code = "invalid"
+    else:
+        detail_obj = getattr(exc, "detail", str(exc))
+        detail = str(detail_obj)
+        code = getattr(detail_obj, "code", None) or getattr(exc, "default_code", "error")
+        errors = []
+    body = {"status": response.status_code, "code": code, "detail": detail, "errors": errors}
+    response.data = body
+    if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS and "Retry-After" not in response:
+        wait = getattr(exc, "wait", None)
+        response["Retry-After"] = str(int(wait or 60))
+    return response

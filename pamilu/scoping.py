@@ -1,0 +1,93 @@
+"""The one place that decides which units, and so which records, a user may see.
+
+Every view, API viewset, export and dashboard query goes through `scope` or
+`visible_units`. Out of scope is a 404 (`get_in_scope_or_404`), never a 403.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from operations.models import Unit
+
+
+def _root_unit(user) -> Unit | None:
+    """The unit whose subtree the user sees, or None for nationwide administrators."""
+    return user.unit
+
+
+def sees_everything(user) -> bool:
+    return bool(
+        user
+        and user.is_authenticated
+        and (user.is_superuser or (user.role == "admin" and user.unit_id is None))
+    )
+
+
+def visible_units(user) -> QuerySet[Unit]:
+    """Units the user may see: an operator only their own unit; others their subtree."""
+    if user is None or not user.is_authenticated:
+        return Unit.objects.none()
+    if sees_everything(user):
+        return Unit.objects.all()
+    if user.unit_id is None:
+        return Unit.objects.none()
+    if user.role == "operator":
+        return Unit.objects.filter(pk=user.unit_id)
+    return Unit.objects.filter(path__startswith=user.unit.path)
+
+
+def scope(user, queryset: QuerySet, unit_field: str = "unit") -> QuerySet:
+    """Narrow `queryset` to rows whose `unit_field` is a unit the user may see.
+
+    `unit_field` is a lookup path to a Unit foreign key (e.g. "unit", "report__unit").
+    Uses the unit's materialized path, so it is one join, never a list of ids.
+    """
+    if user is None or not user.is_authenticated:
+        return queryset.none()
+    if sees_everything(user):
+        return queryset
+    if user.unit_id is None:
+        return queryset.none()
+    if user.role == "operator":
+        return queryset.filter(**{f"{unit_field}_id": user.unit_id})
+    return queryset.filter(**{f"{unit_field}__path__startswith": user.unit.path})
+
+
+def get_in_scope_or_404(user, queryset: QuerySet, unit_field: str = "unit", **lookup) -> Model:
+    try:
+        return scope(user, queryset, unit_field).get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404 from None
+
+
+def unit_in_scope(user, unit: Unit) -> bool:
+    """Whether `unit` lies within what the user may see (no query)."""
+    if sees_everything(user):
+        return True
+    if user is None or not user.is_authenticated or user.unit_id is None:
+        return False
+    if user.role == "operator":
+        return unit.pk == user.unit_id
+    return unit.path.startswith(user.unit.path)
+
+
+def can_write_for_unit(user, unit: Unit) -> bool:
+    """Operators write their own unit's records; administrators anywhere in their scope."""
+    if not unit_in_scope(user, unit):
+        return False
+    if user.role == "operator":
+        return unit.pk == user.unit_id
+    return user.role == "admin" or user.is_superuser
+
+
+def can_review_unit(user, unit: Unit) -> bool:
+    """Reviewers accept or return reports of units strictly below their own."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    if user.role != "reviewer" or user.unit_id is None:
+        return False
+    return unit.pk != user.unit_id and unit.path.startswith(user.unit.path)
