@@ -23,3 +23,9 @@ def personnel_list(request: HttpRequest) -> HttpResponse:
     qs = qs.order_by("unit__path", "-rank__order", "name")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "personnel/list.html", {"page": page, "query": query})
+
+
+@login_required
+def readiness_panel(request: HttpRequest) -> HttpResponse:
+    """Dashboard partial: latest apel readiness per unit (placeholder until issue 7)."""
+    return HttpResponse("")
