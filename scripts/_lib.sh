@@ -41,8 +41,13 @@ ensure_venv() {
     if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
         log "installing requirements.txt into .venv (quiet; takes a while the first time)"
         rm -f "$stamp"
-        .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt ||
-            die "pip install -r requirements.txt failed"
+        # (pip's "Location 'file:///...' is ignored" warnings about this
+        # machine's extra local indexes are harmless noise: filtered out)
+        # (callers set pipefail, so a pip failure fails the pipeline)
+        local rc=0
+        .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt 2>&1 |
+            { grep -v "^WARNING: Location 'file:.*' is ignored" || true; } || rc=$?
+        [ "$rc" = 0 ] || die "pip install -r requirements.txt failed"
         echo "$want" >"$stamp"
     fi
 }
