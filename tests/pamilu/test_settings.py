@@ -44,7 +44,11 @@ def test_env_database_rejects_unknown_scheme(monkeypatch):
 
 
 def _django(code: str, **environ) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     clean.update(environ, DJANGO_SETTINGS_MODULE="pamilu.settings")
     return subprocess.run(  # noqa: S603 - fixed interpreter and arguments
         [sys.executable, "-c", code],
