@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from operations.models import Operation, Phase, Unit
@@ -51,3 +52,64 @@ def reporting_units(operation: Operation, within: Unit | None = None) -> QuerySe
     if within is not None:
         qs = qs.filter(path__startswith=within.path)
     return qs
+
+
+# Police required for the TPS below a unit, by the operation's security pattern.
+# TPS are grouped per responsible unit (Polsek) and vulnerability level; each group
+# takes the most specific pattern (the deepest unit whose subtree holds it, else the
+# operation's default) and needs ceil(tps / tps_per_group) * police officers.
+_REQUIREMENT_GROUPS_SQL = """
+WITH grp AS (
+    SELECT p.unit_id, u.path AS unit_path, p.vulnerability, COUNT(*) AS tps
+    FROM operations_post p
+    JOIN operations_unit u ON u.id = p.unit_id
+    WHERE p.operation_id = %(operation)s AND p.kind = 'tps' AND u.path LIKE %(prefix)s
+    GROUP BY p.unit_id, u.path, p.vulnerability
+),
+matched AS (
+    SELECT grp.*, (
+        SELECT sp.id FROM operations_securitypattern sp
+        LEFT JOIN operations_unit su ON su.id = sp.unit_id
+        WHERE sp.operation_id = %(operation)s AND sp.vulnerability = grp.vulnerability
+          AND (sp.unit_id IS NULL OR grp.unit_path LIKE su.path || '%%')
+        ORDER BY COALESCE(su.depth, -1) DESC
+        LIMIT 1
+    ) AS pattern_id
+    FROM grp
+),
+req AS (
+    SELECT m.unit_id, m.unit_path, m.vulnerability, m.tps,
+           COALESCE(((m.tps + sp.tps_per_group - 1) / sp.tps_per_group) * sp.police, 0)
+               AS police_required
+    FROM matched m
+    LEFT JOIN operations_securitypattern sp ON sp.id = m.pattern_id
+)
+"""
+
+
+def tps_requirement_by_level(operation: Operation, within: Unit) -> dict[str, dict[str, int]]:
+    """{vulnerability: {"tps": n, "police_required": m}} for the TPS below `within`."""
+    sql = (
+        _REQUIREMENT_GROUPS_SQL  # noqa: S608 - constant SQL; values are bound parameters
+        + "SELECT vulnerability, SUM(tps), SUM(police_required) FROM req GROUP BY vulnerability"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"operation": operation.pk, "prefix": within.path + "%"})
+        rows = cursor.fetchall()
+    return {level: {"tps": int(tps), "police_required": int(req)} for level, tps, req in rows}
+
+
+def tps_requirement_by_child(operation: Operation, within: Unit) -> dict[int, dict[str, int]]:
+    """{child unit id: {"tps": n, "police_required": m}} for each direct child of `within`
+    (a Polsek's own TPS count under the Polsek itself)."""
+    sql = _REQUIREMENT_GROUPS_SQL + (  # noqa: S608 - constant SQL; values are bound parameters
+        "SELECT c.id, SUM(req.tps), SUM(req.police_required) FROM req "
+        "JOIN operations_unit c ON c.parent_id = %(within)s "
+        "AND req.unit_path LIKE c.path || '%%' GROUP BY c.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, {"operation": operation.pk, "prefix": within.path + "%", "within": within.pk}
+        )
+        rows = cursor.fetchall()
+    return {uid: {"tps": int(tps), "police_required": int(req)} for uid, tps, req in rows}
