@@ -1,4 +1,7 @@
+from django import forms
 from django.contrib import admin
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditedAdmin
 from operations.models import (
@@ -10,11 +13,35 @@ from operations.models import (
     TaskForce,
     Unit,
 )
-from operations.services import unit_path
+from operations.services import rewrite_subtree_paths, unit_path
+
+
+class UnitAdminForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Empty: inherit the parent's (the Polda's) zone.
+        self.fields["time_zone"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        parent = cleaned.get("parent")
+        if self.instance.pk and parent and parent.path.startswith(self.instance.path):
+            raise forms.ValidationError(
+                {"parent": _("Satuan tidak dapat dipindah ke bawah dirinya sendiri.")}
+            )
+        if not cleaned.get("time_zone") and parent:
+            cleaned["time_zone"] = parent.time_zone
+            self.instance.time_zone = parent.time_zone
+        return cleaned
 
 
 @admin.register(Unit)
 class UnitAdmin(AuditedAdmin):
+    form = UnitAdminForm
     list_display = ["code", "name", "kind", "subtype", "parent", "time_zone", "is_active"]
     list_filter = ["kind", "subtype", "time_zone", "is_active"]
     search_fields = ["code", "name"]
@@ -23,11 +50,14 @@ class UnitAdmin(AuditedAdmin):
     list_select_related = ["parent"]
 
     def save_model(self, request, obj, form, change):
+        old = Unit.objects.filter(pk=obj.pk).values("path", "depth").first() if change else None
         obj.path = unit_path(code=obj.code, parent=obj.parent)
         obj.depth = obj.parent.depth + 1 if obj.parent else 0
-        if not obj.time_zone and obj.parent:
-            obj.time_zone = obj.parent.time_zone
-        super().save_model(request, obj, form, change)
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if old and old["path"] != obj.path:
+                # A new code or parent moves the whole subtree: one UPDATE in SQL.
+                rewrite_subtree_paths(old["path"], obj.path, depth_shift=obj.depth - old["depth"])
 
 
 class PhaseInline(admin.TabularInline):

@@ -66,7 +66,7 @@ def unit_update(*, unit: Unit, by=None, channel: str = "system", **fields) -> Un
     unit.full_clean()
     unit.save()
     if new_path != old_path:
-        _rewrite_subtree_paths(old_path, new_path, depth_shift=unit.depth - before["depth"])
+        rewrite_subtree_paths(old_path, new_path, depth_shift=unit.depth - before["depth"])
     record(
         actor=by,
         channel=channel,
@@ -77,7 +77,7 @@ def unit_update(*, unit: Unit, by=None, channel: str = "system", **fields) -> Un
     return unit
 
 
-def _rewrite_subtree_paths(old: str, new: str, *, depth_shift: int) -> None:
+def rewrite_subtree_paths(old: str, new: str, *, depth_shift: int) -> None:
     from django.db.models import F, Value
     from django.db.models.functions import Concat, Substr
 
