@@ -19,7 +19,10 @@ from operations.services import rewrite_subtree_paths, unit_path
 class UnitAdminForm(forms.ModelForm):
     class Meta:
         model = Unit
-        fields = "__all__"
+        fields = [
+            "code", "name", "kind", "subtype", "parent", "time_zone",
+            "latitude", "longitude", "is_active",
+        ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
