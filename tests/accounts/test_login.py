@@ -7,10 +7,17 @@ def test_login_page_in_indonesian(client, db):
     assert "Masuk ke pamilu" in response.content.decode()
 
 
-def test_login_page_in_english(client, db):
-    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200
+def test_indonesian_even_when_browser_prefers_english(client, db):
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Masuk ke pamilu" in response.content.decode()
+    assert response["Content-Language"] == "id"
+
+
+def test_english_after_choosing_it(client, db):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    response = client.get("/accounts/login/")
     assert "Sign in to pamilu" in response.content.decode()
+    assert response["Content-Language"] == "en"
 
 
 def test_wrong_password_keeps_username(client, personas):
