@@ -18,15 +18,17 @@ CIVIL = [
 
 
 def load(apps, schema_editor):
+    # Police ranks order 101+, civil grades 1+: "highest rank first" lists officers
+    # before civil staff.
     Rank = apps.get_model("personnel", "Rank")
-    order = 0
+    order = 100
     for group, names in POLICE:
         for name in names:
             order += 1
             Rank.objects.update_or_create(
                 code=name.upper(), defaults={"name": name, "group": group, "order": order}
             )
-    order = 100
+    order = 0
     for golongan, names in CIVIL:
         for index, name in enumerate(names):
             order += 1
