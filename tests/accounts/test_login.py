@@ -1,3 +1,5 @@
+import pytest
+
 from tests import builders
 
 
@@ -26,6 +28,7 @@ def test_wrong_password_keeps_username(client, personas):
     assert 'value="kapolsek.sirimau"' in response.content.decode()
 
 
+@pytest.mark.outsider("home")
 def test_operator_lands_on_reports(client, personas):
     client.force_login(personas.kapolsek_a)
     assert client.get("/").url == "/reports/"
@@ -43,6 +46,7 @@ def test_pages_require_login(client, db):
         assert response.url.startswith("/accounts/login/"), url
 
 
+@pytest.mark.outsider("personnel:list")
 def test_personnel_list_scoped_and_searchable(client, personas, tree):
     builders.person(tree.sirimau, name="Ahmad Latuconsina", nrp="85031111")
     builders.person(tree.labuan, name="Ahmad Outsider", nrp="85032222")
