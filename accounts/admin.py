@@ -1,8 +1,13 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
 
-from accounts.models import User
+from accounts.models import ApiToken, User
+from accounts.services import MAX_TOKEN_LIFETIME, token_issue, token_revoke
 from audit.admin import AuditedAdmin
 
 
@@ -21,3 +26,86 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
         *DjangoUserAdmin.add_fieldsets,
         (_("Satuan dan peran"), {"fields": ("full_name", "unit", "role")}),
     )
+
+
+class ApiTokenIssueForm(forms.ModelForm):
+    expiry = forms.DateTimeField(
+        label=_("Berlaku sampai"),
+        help_text=_("Paling lama satu tahun. Token ditolak (401) setelah waktu ini."),
+    )
+
+    class Meta:
+        model = ApiToken
+        fields = ["user"]
+
+    def clean_expiry(self):
+        expiry = self.cleaned_data["expiry"]
+        now = timezone.now()
+        if expiry <= now:
+            raise ValidationError(_("Masa berlaku harus di masa depan."))
+        if expiry > now + MAX_TOKEN_LIFETIME:
+            raise ValidationError(_("Masa berlaku paling lama satu tahun."))
+        return expiry
+
+
+# knox registers its own AuthToken admin; pamilu's goes through accounts.services.
+if admin.site.is_registered(AuthToken):
+    admin.site.unregister(AuthToken)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Administrators issue a token (the key is shown once), list them and revoke them."""
+
+    list_display = ["token_key", "user", "created", "expiry", "is_expired"]
+    list_select_related = ["user"]
+    search_fields = ["token_key", "user__username", "user__full_name"]
+    autocomplete_fields = ["user"]
+    form = ApiTokenIssueForm
+    actions = ["revoke_selected"]
+
+    @admin.display(boolean=True, description=_("kedaluwarsa"))
+    def is_expired(self, obj):
+        return obj.is_expired
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        token, key = token_issue(
+            user=form.cleaned_data["user"],
+            expiry=form.cleaned_data["expiry"],
+            by=request.user,
+            channel="admin",
+        )
+        obj.digest, obj.token_key, obj.created, obj.expiry = (
+            token.digest,
+            token.token_key,
+            token.created,
+            token.expiry,
+        )
+        obj._state.adding = False
+        self.message_user(
+            request,
+            _("Token untuk %(user)s (salin sekarang, tidak ditampilkan lagi): %(key)s")
+            % {"user": token.user, "key": key},
+            messages.WARNING,
+        )
+
+    def delete_model(self, request, obj):
+        token_revoke(token=obj, by=request.user, channel="admin")
+
+    def delete_queryset(self, request, queryset):
+        for token in queryset.select_related("user"):
+            token_revoke(token=token, by=request.user, channel="admin")
+
+    @admin.action(description=_("Cabut token terpilih"), permissions=["delete"])
+    def revoke_selected(self, request, queryset):
+        count = queryset.count()
+        self.delete_queryset(request, queryset)
+        self.message_user(request, _("%(count)d token dicabut.") % {"count": count})

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from accounts.api import ApiTokenViewSet
+
+router = SimpleRouter()
+router.register("tokens", ApiTokenViewSet, basename="token")
+
+urlpatterns = router.urls

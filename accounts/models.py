@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
 
 
 class Role(models.TextChoices):
@@ -58,3 +59,23 @@ class User(AbstractUser):
     @property
     def is_administrator(self) -> bool:
         return self.role == Role.ADMIN or self.is_superuser
+
+
+class ApiToken(AuthToken):
+    """A REST client's token (knox: hashed at rest). Issued, listed and revoked by an
+    administrator through accounts.services; revoking deletes it, so it fails at once."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("token API")
+        verbose_name_plural = _("token API")
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.token_key}… ({self.user})"
+
+    @property
+    def is_expired(self) -> bool:
+        from django.utils import timezone
+
+        return self.expiry is not None and self.expiry <= timezone.now()

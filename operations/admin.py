@@ -124,6 +124,39 @@ class PostAdmin(AuditedAdmin):
     search_fields = ["code", "name", "village", "subdistrict", "district"]
     autocomplete_fields = ["unit"]
     list_select_related = ["unit", "operation"]
+    change_list_template = "admin/imports/post_change_list.html"
+
+    def get_urls(self):
+        from django.urls import path
+
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="operations_post_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        """Bulk import of a KPU TPS CSV (operations.imports), with the per-row report."""
+        from django.utils.translation import gettext as _
+
+        from operations.imports import import_tps
+        from pamilu.api.admin_import import TpsImportForm, import_page
+
+        return import_page(
+            self,
+            request,
+            form_class=TpsImportForm,
+            title=_("Impor TPS dari CSV KPU"),
+            help_text=_(
+                "Kolom: kode_tps, desa, kecamatan, kabupaten, dpt; opsional: nama_tps, "
+                "latitude, longitude, kerawanan, kode_satuan."
+            ),
+            run=lambda data, raw: import_tps(
+                raw=raw,
+                operation=data["operation"],
+                unit=data["unit"],
+                only_valid=data["only_valid"],
+                by=request.user,
+                channel="admin",
+            ),
+        )
 
 
 @admin.register(Event)

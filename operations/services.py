@@ -89,3 +89,86 @@ def rewrite_subtree_paths(old: str, new: str, *, depth_shift: int) -> None:
 
 def is_leaf_kind(kind: str) -> bool:
     return kind == UnitKind.POLSEK
+
+
+# --- Posts and events (written by the API; bulk TPS imports are in operations.imports) ---
+
+POST_FIELDS = (
+    "kind code name village subdistrict district address voters vulnerability is_noken "
+    "linmas round_the_clock guards_required latitude longitude"
+).split()
+EVENT_FIELDS = (
+    "kind name place starts_at ends_at expected_crowd risk personnel_required latitude longitude"
+).split()
+
+
+@transaction.atomic
+def post_create(*, operation, unit: Unit, by=None, channel: str = "system", **fields):
+    from operations.models import Post
+
+    post = Post(operation=operation, unit=unit, **fields)
+    post.full_clean()
+    post.save()
+    record(actor=by, channel=channel, action="post.create", obj=post)
+    return post
+
+
+@transaction.atomic
+def post_update(*, post, by=None, channel: str = "system", **fields):
+    from audit.services import diff, snapshot
+
+    before = snapshot(post)
+    for key, value in fields.items():
+        setattr(post, key, value)
+    post.full_clean()
+    post.save()
+    record(
+        actor=by, channel=channel, action="post.update", obj=post, changes=diff(before, snapshot(post))
+    )
+    return post
+
+
+@transaction.atomic
+def post_delete(*, post, by=None, channel: str = "system") -> None:
+    from audit.services import snapshot
+
+    record(actor=by, channel=channel, action="post.delete", obj=post, changes=snapshot(post))
+    post.delete()
+
+
+@transaction.atomic
+def event_create(*, operation, unit: Unit, by=None, channel: str = "system", **fields):
+    from operations.models import Event
+
+    event = Event(operation=operation, unit=unit, **fields)
+    event.full_clean()
+    event.save()
+    record(actor=by, channel=channel, action="event.create", obj=event)
+    return event
+
+
+@transaction.atomic
+def event_update(*, event, by=None, channel: str = "system", **fields):
+    from audit.services import diff, snapshot
+
+    before = snapshot(event)
+    for key, value in fields.items():
+        setattr(event, key, value)
+    event.full_clean()
+    event.save()
+    record(
+        actor=by,
+        channel=channel,
+        action="event.update",
+        obj=event,
+        changes=diff(before, snapshot(event)),
+    )
+    return event
+
+
+@transaction.atomic
+def event_delete(*, event, by=None, channel: str = "system") -> None:
+    from audit.services import snapshot
+
+    record(actor=by, channel=channel, action="event.delete", obj=event, changes=snapshot(event))
+    event.delete()

@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts import views as account_views
 from pamilu import views
+from pamilu.api import docs as api_docs
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,14 +12,14 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        account_views.LoginView.as_view(),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("pamilu.api.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/schema/", api_docs.schema, name="api-schema"),
+    path("api/docs/", api_docs.docs, name="api-docs"),
     path("", include("operations.urls")),
     path("", include("personnel.urls")),
     path("", include("reports.urls")),

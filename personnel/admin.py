@@ -18,6 +18,31 @@ class PersonnelAdmin(AuditedAdmin):
     search_fields = ["nrp", "nip", "name", "position"]
     autocomplete_fields = ["unit"]
     list_select_related = ["rank", "unit"]
+    change_list_template = "admin/imports/personnel_change_list.html"
+
+    def get_urls(self):
+        from django.urls import path
+
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="personnel_personnel_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        """Bulk import of personnel from CSV (personnel.imports), with the per-row report."""
+        from django.utils.translation import gettext as _
+
+        from pamilu.api.admin_import import ImportForm, import_page
+        from personnel.imports import import_personnel
+
+        return import_page(
+            self,
+            request,
+            form_class=ImportForm,
+            title=_("Impor personel dari CSV"),
+            help_text=_("Kolom: nrp (atau nip), nama, pangkat, kode_satuan; opsional: jabatan."),
+            run=lambda data, raw: import_personnel(
+                raw=raw, only_valid=data["only_valid"], by=request.user, channel="admin"
+            ),
+        )
 
 
 class AssignmentInline(admin.TabularInline):

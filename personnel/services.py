@@ -107,3 +107,23 @@ def assignment_add(
         changes={"bko": assignment.is_bko, "home_unit": str(personnel.unit)},
     )
     return assignment
+
+
+@transaction.atomic
+def personnel_update(*, person: Personnel, by=None, channel: str = "system", **fields) -> Personnel:
+    """Change a person's record (name, rank, unit, position, phone, is_active, NRP/NIP)."""
+    from audit.services import diff, snapshot
+
+    before = snapshot(person)
+    for key, value in fields.items():
+        setattr(person, key, value or None if key in ("nrp", "nip") else value)
+    person.full_clean()
+    person.save()
+    record(
+        actor=by,
+        channel=channel,
+        action="personnel.update",
+        obj=person,
+        changes=diff(before, snapshot(person)),
+    )
+    return person

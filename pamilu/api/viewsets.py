@@ -1,0 +1,33 @@
+"""Base classes for pamilu's viewsets: scoped by `pamilu.scoping`, writes through services."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from rest_framework import exceptions, viewsets
+
+from pamilu.scoping import can_write_for_unit, scope
+
+
+class ScopedMixin:
+    """The queryset is always narrowed by `scope(user, …, unit_field)`; out of scope is 404."""
+
+    unit_field = "unit"
+    base_queryset = None
+
+    def get_queryset(self):
+        return scope(self.request.user, self.base_queryset.all(), self.unit_field)
+
+    def check_write_unit(self, unit) -> None:
+        """Refuse to write a record for a unit the user may not write for (nothing changes)."""
+        if unit is None:
+            return
+        if not can_write_for_unit(self.request.user, unit):
+            raise exceptions.PermissionDenied("Anda tidak berwenang menulis data untuk satuan ini.")
+
+
+class ScopedReadOnlyViewSet(ScopedMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+def not_found() -> Http404:
+    return Http404("Tidak ditemukan.")

@@ -1,0 +1,264 @@
+"""/api/v1/ for ranks, personnel, warrants (sprin) and their assignments.
+
+Querysets go through pamilu.scoping (out of scope: 404); writes go through
+personnel.services; a write for a unit the user may not write for is refused.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+
+from operations.models import TaskForce
+from operations.selectors import operations_for
+from pamilu.api.filters import SubtreeFilter
+from pamilu.api.imports import IMPORT_RESPONSES, ImportFileSerializer, run_import
+from pamilu.api.viewsets import ScopedMixin
+from pamilu.scoping import can_write_for_unit, scope, visible_units
+from personnel import imports, services
+from personnel.models import Assignment, Personnel, Rank, Warrant
+
+
+class RankSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Rank
+        fields = ["id", "code", "name", "group", "order"]
+
+
+class RankViewSet(viewsets.ReadOnlyModelViewSet):
+    """Ranks (pangkat) and civil grades, lowest first: reference data, the same for all."""
+
+    queryset = Rank.objects.all()
+    serializer_class = RankSerializer
+    filterset_fields = ["group", "code"]
+    ordering_fields = ["order"]
+    ordering = ["order"]
+    pagination_class = None
+    lookup_value_regex = r"\d+"
+
+
+class PersonnelSerializer(serializers.ModelSerializer):
+    rank_name = serializers.CharField(source="rank.name", read_only=True)
+    unit_code = serializers.CharField(source="unit.code", read_only=True)
+
+    class Meta:
+        model = Personnel
+        fields = [
+            "id",
+            "nrp",
+            "nip",
+            "name",
+            "rank",
+            "rank_name",
+            "unit",
+            "unit_code",
+            "position",
+            "phone",
+            "is_active",
+        ]
+        validators = []  # one identifier, uniqueness: checked by the model (full_clean)
+        extra_kwargs = {"nrp": {"validators": []}, "nip": {"validators": []}}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["unit"].queryset = visible_units(request.user)
+        return fields
+
+
+class PersonnelFilter(django_filters.FilterSet):
+    subtree = SubtreeFilter()
+
+    class Meta:
+        model = Personnel
+        fields = ["unit", "rank", "is_active", "nrp", "nip"]
+
+
+class PersonnelViewSet(
+    ScopedMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Personnel of the units the user sees. Deactivate with `is_active: false`."""
+
+    base_queryset = Personnel.objects.select_related("rank", "unit")
+    serializer_class = PersonnelSerializer
+    filterset_class = PersonnelFilter
+    search_fields = ["nrp", "nip", "name", "position"]
+    ordering_fields = ["name", "nrp", "rank__order"]
+    ordering = ["name"]
+    lookup_value_regex = r"\d+"
+
+    def get_serializer_class(self):
+        if self.action == "import_personnel":
+            return ImportFileSerializer
+        return PersonnelSerializer
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        self.check_write_unit(data["unit"])
+        is_active = data.pop("is_active", True)
+        phone = data.pop("phone", "")
+        person = services.personnel_create(by=self.request.user, channel="api", **data)
+        if not is_active or phone:
+            person = services.personnel_update(
+                person=person, is_active=is_active, phone=phone, by=self.request.user, channel="api"
+            )
+        serializer.instance = person
+
+    def perform_update(self, serializer):
+        self.check_write_unit(serializer.instance.unit)
+        data = dict(serializer.validated_data)
+        if "unit" in data:
+            self.check_write_unit(data["unit"])
+        serializer.instance = services.personnel_update(
+            person=serializer.instance, by=self.request.user, channel="api", **data
+        )
+
+    @extend_schema(
+        request={"multipart/form-data": ImportFileSerializer}, responses=IMPORT_RESPONSES
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def import_personnel(self, request):
+        """Import personnel from CSV (nrp, nama, pangkat, kode_satuan, jabatan)."""
+        serializer = ImportFileSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return run_import(
+            imports.import_personnel,
+            raw=serializer.validated_data["file"].read(),
+            only_valid=serializer.validated_data["only_valid"],
+            by=request.user,
+            channel="api",
+        )
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "warrant",
+            "personnel",
+            "operation",
+            "unit",
+            "task_force",
+            "role",
+            "is_bko",
+            "home_unit",
+        ]
+        read_only_fields = ["operation", "is_bko", "home_unit"]
+        validators = []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            user = request.user
+            if "warrant" in fields and not fields["warrant"].read_only:
+                fields["warrant"].queryset = scope(user, Warrant.objects.all(), "issuing_unit")
+            fields["personnel"].queryset = scope(user, Personnel.objects.all())
+            fields["unit"].queryset = visible_units(user)
+            fields["task_force"].queryset = TaskForce.objects.filter(
+                operation__in=operations_for(user)
+            )
+        return fields
+
+
+class NestedAssignmentSerializer(AssignmentSerializer):
+    class Meta(AssignmentSerializer.Meta):
+        fields = ["id", "personnel", "unit", "task_force", "role", "is_bko", "home_unit"]
+        read_only_fields = ["is_bko", "home_unit"]
+
+
+class WarrantSerializer(serializers.ModelSerializer):
+    assignments = NestedAssignmentSerializer(many=True, required=False)
+
+    class Meta:
+        model = Warrant
+        fields = ["id", "number", "date", "issuing_unit", "operation", "subject", "assignments"]
+        validators = []
+        extra_kwargs = {"number": {"validators": []}}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["issuing_unit"].queryset = visible_units(request.user)
+            fields["operation"].queryset = operations_for(request.user)
+        return fields
+
+
+class WarrantFilter(django_filters.FilterSet):
+    subtree = SubtreeFilter(unit_field="issuing_unit")
+
+    class Meta:
+        model = Warrant
+        fields = ["operation", "issuing_unit", "number"]
+
+
+class WarrantViewSet(
+    ScopedMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Warrants (sprin) issued by units the user sees, with the assignments they make.
+
+    POST issues a sprin with its assignments in one transaction (BKO marked by the service).
+    """
+
+    base_queryset = Warrant.objects.select_related("issuing_unit").prefetch_related("assignments")
+    unit_field = "issuing_unit"
+    serializer_class = WarrantSerializer
+    filterset_class = WarrantFilter
+    search_fields = ["number", "subject"]
+    ordering_fields = ["date", "number"]
+    ordering = ["-date"]
+    lookup_value_regex = r"\d+"
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        self.check_write_unit(data["issuing_unit"])
+        items = data.pop("assignments", [])
+        serializer.instance = services.warrant_issue(
+            assignments=items, by=self.request.user, channel="api", **data
+        )
+
+
+class AssignmentViewSet(
+    ScopedMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Assignments to units the user sees (BKO included). POST adds one to a warrant."""
+
+    base_queryset = Assignment.objects.select_related("warrant")
+    serializer_class = AssignmentSerializer
+    filterset_fields = ["warrant", "operation", "unit", "personnel", "is_bko", "task_force"]
+    ordering_fields = ["id"]
+    ordering = ["id"]
+    lookup_value_regex = r"\d+"
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        warrant = data.pop("warrant")
+        if not can_write_for_unit(self.request.user, warrant.issuing_unit):
+            raise exceptions.PermissionDenied("Anda tidak berwenang mengubah sprin ini.")
+        serializer.instance = services.assignment_add(
+            warrant=warrant, by=self.request.user, channel="api", **data
+        )
