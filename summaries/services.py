@@ -1,11 +1,356 @@
-"""Writes for evaluation summaries (rekap anev). See issue 5."""
+"""Writes for evaluation summaries (rekap anev), reminders and escalations. See issue 5."""
 
 from __future__ import annotations
+
+import datetime as dt
+import logging
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from audit.services import record
+from operations import clock
+from operations.models import Operation, Phase, Unit
+from summaries import periods, selectors
+from summaries.content import build_content
+from summaries.models import Notice, NoticeKind, PeriodKind, Summary
+from summaries.periods import Period
+
+logger = logging.getLogger(__name__)
+
+# Built "to date" and extended day by day: a late task for an earlier day must not
+# move them back.
+TO_DATE_KINDS = {PeriodKind.WEEKLY, PeriodKind.PHASE}
+
+
+def _key(operation: Operation, unit: Unit, period: Period) -> dict:
+    if period.kind == PeriodKind.PHASE:
+        return {
+            "operation": operation,
+            "unit": unit,
+            "period_kind": period.kind,
+            "phase": period.phase,
+        }
+    return {
+        "operation": operation,
+        "unit": unit,
+        "period_kind": period.kind,
+        "period_start": period.start,
+    }
+
+
+@transaction.atomic
+def summary_build(*, operation: Operation, unit: Unit, period: Period) -> Summary | None:
+    """Build (or rebuild) one summary in one transaction: an upsert on its unique key.
+
+    Returns None when a to-date summary already covers a later day (nothing to do).
+    The same reports always give the same `content`; only `built_at` changes.
+    """
+    key = _key(operation, unit, period)
+    current = Summary.objects.select_for_update().filter(**key).first()
+    if current is not None and period.kind in TO_DATE_KINDS and current.through > period.through:
+        return None
+    # Read the marks before the data: a report changed after this point marks the row
+    # again (it waits for this transaction's lock) and the summary stays stale.
+    marks = current.stale_marks if current is not None else 0
+    content = build_content(operation=operation, unit=unit, period=period)
+    fields = {
+        "period_start": period.start,
+        "period_end": period.end,
+        "through": period.through,
+        "phase": period.phase,
+        "previous_start": period.previous_start,
+        "previous_end": period.previous_end,
+        "content": content,
+        "built_at": timezone.now(),
+        "built_marks": marks,
+    }
+    created = False
+    if current is None:
+        try:
+            with transaction.atomic():
+                current = Summary.objects.create(**{**key, **fields, "stale_marks": 0})
+                created = True
+        except IntegrityError:
+            # Built concurrently by another worker: take that row and overwrite it.
+            current = Summary.objects.select_for_update().get(**key)
+            fields["built_marks"] = current.stale_marks
+    changed = created or current.content != content or current.through != period.through
+    if not created:
+        for name, value in fields.items():
+            setattr(current, name, value)
+        current.save(update_fields=[*fields])
+    if changed:
+        record(
+            actor=None,
+            channel="system",
+            action="summary.build" if created else "summary.rebuild",
+            obj=current,
+            changes={
+                "period_kind": period.kind,
+                "period_start": period.start,
+                "through": period.through,
+            },
+        )
+    return current
+
+
+def period_of(summary: Summary) -> Period:
+    """The period a stored summary covers (to rebuild it as it was)."""
+    if summary.period_kind == PeriodKind.DAILY:
+        return periods.daily(summary.operation, summary.period_start)
+    if summary.period_kind == PeriodKind.WEEKLY:
+        return periods.weekly(summary.operation, summary.through)
+    return periods.for_phase(summary.operation, summary.phase, summary.through)
+
+
+def summary_rebuild(*, summary: Summary) -> Summary | None:
+    return summary_build(operation=summary.operation, unit=summary.unit, period=period_of(summary))
+
+
+def build_for_day(*, operation: Operation, unit: Unit, day: dt.date) -> list[Summary]:
+    """The daily summary of `day`, and the week and phase(s) to date, for one unit."""
+    built = [summary_build(operation=operation, unit=unit, period=periods.daily(operation, day))]
+    built.append(
+        summary_build(operation=operation, unit=unit, period=periods.weekly(operation, day))
+    )
+    for phase in Phase.objects.filter(operation=operation).on(day).order_by("start_date", "id"):
+        built.append(
+            summary_build(
+                operation=operation, unit=unit, period=periods.for_phase(operation, phase, day)
+            )
+        )
+    return [s for s in built if s is not None]
 
 
 def mark_stale_for_report(*, report) -> None:
     """Mark the summaries that include `report` stale, up the chain.
 
     Called by reports.services inside the transaction of every report transition
-    (submit, return, accept), so the marks are committed with the change itself.
+    (submit, return, accept), so the marks are committed with the change itself. The
+    rebuild is queued on commit; if the broker is down, the marks stay and the beat
+    task `summaries.rebuild_stale` picks them up.
     """
+    day = report.report_date
+    unit = Unit.objects.only("path").get(pk=report.unit_id)
+    ids = list(
+        Summary.objects.filter(
+            operation_id=report.operation_id, unit__path__in=unit.ancestor_paths()
+        )
+        .filter(
+            Q(period_start__lte=day, period_end__gte=day)
+            | Q(previous_start__lte=day, previous_end__gte=day)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        return
+    Summary.objects.filter(pk__in=ids).update(stale_marks=F("stale_marks") + 1)
+    transaction.on_commit(partial(enqueue_rebuild, ids))
+
+
+def enqueue_rebuild(ids: list[int]) -> None:
+    """Queue a rebuild; never fails the caller (the user's work is already committed)."""
+    from summaries import tasks
+
+    try:
+        tasks.rebuild_summaries.apply_async(args=[list(ids)], retry=False)
+    except Exception:  # the broker may be down in any way; beat rebuilds from the marks
+        logger.warning("could not queue rebuild of summaries %s; beat will", ids, exc_info=True)
+
+
+def rebuild_stale(*, limit: int = 500) -> int:
+    """Rebuild stale summaries (oldest period first). Returns how many were rebuilt."""
+    count = 0
+    for summary_id in selectors.stale_summary_ids(limit=limit):
+        summary = (
+            Summary.objects.select_related("operation", "unit", "phase")
+            .filter(pk=summary_id)
+            .first()
+        )
+        if summary is not None and summary.is_stale:
+            summary_rebuild(summary=summary)
+            count += 1
+    return count
+
+
+# --- reminders and escalations -----------------------------------------------
+
+
+def _email_enabled() -> bool:
+    return settings.EMAIL_BACKEND != "django.core.mail.backends.dummy.EmailBackend"
+
+
+def _create_notices(rows: list[Notice]) -> int:
+    if not rows:
+        return 0
+    before = Notice.objects.count()
+    Notice.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    return Notice.objects.count() - before
+
+
+def send_reminders(*, now: dt.datetime | None = None) -> int:
+    """Before the deadline, remind every unit that has not reported yet (level 0)."""
+    now = now or timezone.now()
+    window = dt.timedelta(minutes=settings.PAMILU_REMINDER_MINUTES_BEFORE_DEADLINE)
+    rows = []
+    for operation in selectors.running_operations(now):
+        for time_zone in selectors.zones_of(operation):
+            zone = periods.zone_unit(time_zone)
+            day = clock.local_date(zone, now)
+            deadline = clock.report_deadline(operation, zone, day)
+            if not (operation.covers(day) and deadline - window <= now < deadline):
+                continue
+            for unit_id in selectors.missing_units(operation, time_zone, day).values_list(
+                "pk", flat=True
+            ):
+                rows.append(
+                    Notice(
+                        operation=operation,
+                        unit_id=unit_id,
+                        report_date=day,
+                        level=0,
+                        kind=NoticeKind.REMINDER,
+                        recipient_unit_id=unit_id,
+                        deadline=deadline,
+                    )
+                )
+    created = _create_notices(rows)
+    email_open_notices(now=now)
+    return created
+
+
+def escalate(*, now: dt.datetime | None = None) -> int:
+    """After the deadline (+ the configured delay), escalate a missing report one unit up,
+    and after twice the delay, two units up. Looks at the last two closed days."""
+    now = now or timezone.now()
+    delay = dt.timedelta(minutes=settings.PAMILU_ESCALATION_MINUTES_AFTER_DEADLINE)
+    rows = []
+    for operation in selectors.running_operations(now):
+        for time_zone in selectors.zones_of(operation):
+            zone = periods.zone_unit(time_zone)
+            last = periods.closed_day(operation, time_zone, now)
+            if last is None:
+                continue
+            for day in (last - dt.timedelta(days=1), last):
+                if not operation.covers(day):
+                    continue
+                deadline = clock.report_deadline(operation, zone, day)
+                levels = [lvl for lvl in (1, 2) if now >= deadline + lvl * delay]
+                if not levels:
+                    continue
+                missing = selectors.missing_units(operation, time_zone, day).values_list(
+                    "pk", "parent_id", "parent__parent_id"
+                )
+                for unit_id, parent_id, grandparent_id in missing:
+                    for level in levels:
+                        recipient = parent_id if level == 1 else grandparent_id
+                        if recipient is None:
+                            continue
+                        rows.append(
+                            Notice(
+                                operation=operation,
+                                unit_id=unit_id,
+                                report_date=day,
+                                level=level,
+                                kind=NoticeKind.ESCALATION,
+                                recipient_unit_id=recipient,
+                                deadline=deadline,
+                            )
+                        )
+    created = _create_notices(rows)
+    email_open_notices(now=now)
+    return created
+
+
+def email_open_notices(*, now: dt.datetime | None = None) -> int:
+    """E-mail notices not yet e-mailed, when a real e-mail backend is configured."""
+    if not _email_enabled():
+        return 0
+    now = now or timezone.now()
+    notices = list(
+        Notice.objects.filter(
+            emailed_at__isnull=True,
+            acknowledged_at__isnull=True,
+            created_at__gte=now - dt.timedelta(days=2),
+        ).select_related("unit", "operation")[:2000]
+    )
+    if not notices:
+        return 0
+    recipients: dict[tuple[int, bool], list[str]] = {}
+    for unit_id, role, email in (
+        User.objects.filter(unit_id__in={n.recipient_unit_id for n in notices}, is_active=True)
+        .exclude(email="")
+        .values_list("unit_id", "role", "email")
+    ):
+        recipients.setdefault((unit_id, role == Role.OPERATOR), []).append(email)
+    messages, sent_ids = [], []
+    for notice in notices:
+        to = recipients.get((notice.recipient_unit_id, notice.level == 0), [])
+        if not to:
+            continue
+        subject, body = _notice_text(notice)
+        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, sorted(to)))
+        sent_ids.append(notice.pk)
+    if messages:
+        send_mass_mail(messages, fail_silently=False)
+        Notice.objects.filter(pk__in=sent_ids).update(emailed_at=now)
+    return len(messages)
+
+
+def _notice_text(notice: Notice) -> tuple[str, str]:
+    local_deadline = timezone.localtime(notice.deadline, notice.unit.zone)
+    values = {
+        "unit": notice.unit.name,
+        "day": notice.report_date.strftime("%d/%m/%Y"),
+        "deadline": local_deadline.strftime("%H:%M"),
+        "zone": notice.unit.zone_abbreviation,
+        "operation": notice.operation.name,
+    }
+    if notice.kind == NoticeKind.REMINDER:
+        subject = _("Pengingat: laporan anev %(unit)s tanggal %(day)s") % values
+        body = (
+            _(
+                "Laporan anev harian %(unit)s untuk tanggal %(day)s (%(operation)s) belum dikirim. "
+                "Batas waktu pukul %(deadline)s %(zone)s."
+            )
+            % values
+        )
+    else:
+        subject = _("Eskalasi: laporan anev %(unit)s tanggal %(day)s belum masuk") % values
+        body = (
+            _(
+                "Laporan anev harian %(unit)s untuk tanggal %(day)s (%(operation)s) belum masuk "
+                "setelah batas waktu pukul %(deadline)s %(zone)s. Mohon ditindaklanjuti."
+            )
+            % values
+        )
+    return subject, body
+
+
+def notice_acknowledge(*, notice: Notice, by, channel: str = "web") -> bool:
+    """Close an open notice. Returns False when someone acknowledged it already."""
+    with transaction.atomic():
+        now = timezone.now()
+        claimed = Notice.objects.filter(pk=notice.pk, acknowledged_at__isnull=True).update(
+            acknowledged_at=now, acknowledged_by=by
+        )
+        if not claimed:
+            return False
+        record(
+            actor=by,
+            channel=channel,
+            action="notice.acknowledge",
+            obj=notice,
+            changes={"acknowledged_at": [None, now]},
+            unit=notice.recipient_unit,
+        )
+    notice.acknowledged_at, notice.acknowledged_by = now, by
+    return True
