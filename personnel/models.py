@@ -1,4 +1,5 @@
-"""Personnel, ranks, warrants (sprin) and the assignments they make, BKO included."""
+"""Personnel, ranks, warrants (sprin) and the assignments they make, BKO included;
+deployments to posts and events, and apel readiness checks."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from operations.models import Operation, TaskForce, Unit
+from operations.models import Event, Operation, Post, TaskForce, Unit, Vulnerability
 
 
 class RankGroup(models.TextChoices):
@@ -201,3 +202,269 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.personnel} → {self.unit}{' (BKO)' if self.is_bko else ''}"
+
+
+class PostGroup(models.Model):
+    """Nearby TPS of one vulnerability level guarded together by the pattern (e.g. 2-8-16).
+
+    A TPS belongs to at most one group per operation; its police are deployed to the group.
+    """
+
+    operation = models.ForeignKey(
+        Operation, verbose_name=_("operasi"), on_delete=models.CASCADE, related_name="post_groups"
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("satuan penanggung jawab"),
+        on_delete=models.PROTECT,
+        related_name="post_groups",
+    )
+    vulnerability = models.CharField(
+        _("tingkat kerawanan"), max_length=20, choices=Vulnerability.choices
+    )
+    name = models.CharField(_("nama"), max_length=200)
+    posts = models.ManyToManyField(
+        Post, verbose_name=_("TPS"), through="PostGroupMember", related_name="post_groups"
+    )
+
+    class Meta:
+        verbose_name = _("kelompok TPS")
+        verbose_name_plural = _("kelompok TPS")
+        ordering = ["operation", "unit", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PostGroupMember(models.Model):
+    group = models.ForeignKey(PostGroup, on_delete=models.CASCADE, related_name="members")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="group_memberships")
+
+    class Meta:
+        verbose_name = _("anggota kelompok TPS")
+        verbose_name_plural = _("anggota kelompok TPS")
+        constraints = [
+            # A TPS is guarded by one group only.
+            models.UniqueConstraint(fields=["post"], name="postgroup_one_group_per_post")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} · {self.post}"
+
+
+# Name of the PostgreSQL exclusion constraint (created in migration 0003 on PostgreSQL only).
+DEPLOYMENT_OVERLAP_CONSTRAINT = "deployment_no_overlap"
+
+
+class Deployment(models.Model):
+    """A person assigned by warrant, deployed to a post, a group of TPS or an event for a span.
+
+    The span is half-open, [starts_at, ends_at): a shift ending at 14:00 and the next one
+    starting at 14:00 do not overlap. The same person is never deployed to two overlapping
+    spans: on PostgreSQL an exclusion constraint (``deployment_no_overlap``) enforces it;
+    ``personnel.services.deployment_create`` also checks under a row lock and names the clash.
+    """
+
+    operation = models.ForeignKey(
+        Operation, verbose_name=_("operasi"), on_delete=models.PROTECT, related_name="deployments"
+    )
+    assignment = models.ForeignKey(
+        Assignment,
+        verbose_name=_("penugasan (sprin)"),
+        on_delete=models.PROTECT,
+        related_name="deployments",
+    )
+    personnel = models.ForeignKey(
+        Personnel, verbose_name=_("personel"), on_delete=models.PROTECT, related_name="deployments"
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("satuan lokasi"),
+        on_delete=models.PROTECT,
+        related_name="deployments",
+        help_text=_("Satuan penanggung jawab pos atau kegiatan."),
+    )
+    post = models.ForeignKey(
+        Post,
+        verbose_name=_("pos"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deployments",
+    )
+    group = models.ForeignKey(
+        PostGroup,
+        verbose_name=_("kelompok TPS"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deployments",
+    )
+    event = models.ForeignKey(
+        Event,
+        verbose_name=_("kegiatan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deployments",
+    )
+    starts_at = models.DateTimeField(_("mulai"))
+    ends_at = models.DateTimeField(_("selesai"))
+    note = models.CharField(_("catatan"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("penempatan personel")
+        verbose_name_plural = _("penempatan personel")
+        ordering = ["starts_at", "personnel"]
+        indexes = [
+            models.Index(fields=["personnel", "starts_at"], name="deployment_person_idx"),
+            models.Index(fields=["operation", "unit"], name="deployment_op_unit_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="deployment_times_ordered"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(post__isnull=False, group__isnull=True, event__isnull=True)
+                    | Q(post__isnull=True, group__isnull=False, event__isnull=True)
+                    | Q(post__isnull=True, group__isnull=True, event__isnull=False)
+                ),
+                name="deployment_one_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.personnel} @ {self.target}"
+
+    @property
+    def target(self):
+        return self.post or self.group or self.event
+
+
+class AbsenceReason(models.TextChoices):
+    SAKIT = "sick", _("Sakit")
+    IZIN = "permit", _("Izin")
+    CUTI = "leave", _("Cuti")
+    DINAS_LUAR = "duty", _("Dinas luar")
+    TANPA_KETERANGAN = "awol", _("Tanpa keterangan")
+
+
+class ApelKind(models.TextChoices):
+    KESIAPAN = "kesiapan", _("Apel kesiapan")
+    GELAR_PASUKAN = "gelar_pasukan", _("Apel gelar pasukan")
+
+
+class Apel(models.Model):
+    """A readiness roll call: strength present and absent by reason, and equipment checked."""
+
+    operation = models.ForeignKey(
+        Operation, verbose_name=_("operasi"), on_delete=models.PROTECT, related_name="apels"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("satuan"), on_delete=models.PROTECT, related_name="apels"
+    )
+    kind = models.CharField(
+        _("jenis apel"), max_length=20, choices=ApelKind.choices, default=ApelKind.KESIAPAN
+    )
+    held_at = models.DateTimeField(_("waktu apel"))
+    total = models.PositiveIntegerField(_("jumlah personel"))
+    present = models.PositiveIntegerField(_("hadir"))
+    sick = models.PositiveIntegerField(_("sakit"), default=0)
+    permit = models.PositiveIntegerField(_("izin"), default=0)
+    leave = models.PositiveIntegerField(_("cuti"), default=0)
+    duty = models.PositiveIntegerField(_("dinas luar"), default=0)
+    awol = models.PositiveIntegerField(_("tanpa keterangan"), default=0)
+    commander = models.CharField(_("pimpinan apel"), max_length=200, blank=True)
+    note = models.TextField(_("catatan"), blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("dicatat oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("apel kesiapan")
+        verbose_name_plural = _("apel kesiapan")
+        ordering = ["-held_at", "-id"]
+        indexes = [models.Index(fields=["unit", "held_at"], name="apel_unit_held_idx")]
+        constraints = [
+            # Strength adds up: everyone is present or absent for one reason.
+            models.CheckConstraint(
+                condition=Q(
+                    total=models.F("present")
+                    + models.F("sick")
+                    + models.F("permit")
+                    + models.F("leave")
+                    + models.F("duty")
+                    + models.F("awol")
+                ),
+                name="apel_strength_adds_up",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.unit} {self.held_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def absent(self) -> int:
+        return self.total - self.present
+
+    @property
+    def present_percent(self) -> int:
+        return round(100 * self.present / self.total) if self.total else 0
+
+    def clean(self) -> None:
+        super().clean()
+        parts = [self.present, self.sick, self.permit, self.leave, self.duty, self.awol]
+        if None not in parts and self.total is not None and sum(parts) != self.total:
+            raise ValidationError(
+                {
+                    "total": _(
+                        "Jumlah personel (%(total)s) harus sama dengan hadir ditambah "
+                        "tidak hadir (%(sum)s)."
+                    )
+                    % {"total": self.total, "sum": sum(parts)}
+                }
+            )
+
+
+class EquipmentItem(models.TextChoices):
+    R2 = "r2", _("Kendaraan R2 (sepeda motor)")
+    R4 = "r4", _("Kendaraan R4 (mobil)")
+    TRUCK = "truck", _("Truk")
+    HT = "ht", _("Radio HT")
+    DALMAS = "dalmas", _("Perlengkapan Dalmas")
+    TENT = "tent", _("Tenda")
+    APAR = "apar", _("APAR (alat pemadam api)")
+    OTHER = "other", _("Lainnya")
+
+
+class ApelEquipment(models.Model):
+    """Equipment counted at an apel, as ready or not ready."""
+
+    apel = models.ForeignKey(
+        Apel, verbose_name=_("apel"), on_delete=models.CASCADE, related_name="equipment"
+    )
+    item = models.CharField(_("peralatan"), max_length=10, choices=EquipmentItem.choices)
+    label = models.CharField(_("keterangan"), max_length=100, blank=True)
+    ready = models.PositiveIntegerField(_("siap"), default=0)
+    not_ready = models.PositiveIntegerField(_("tidak siap"), default=0)
+
+    class Meta:
+        verbose_name = _("peralatan apel")
+        verbose_name_plural = _("peralatan apel")
+        ordering = ["apel", "item", "label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["apel", "item", "label"], name="apelequipment_unique_item"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_item_display()}: {self.ready}/{self.ready + self.not_ready}"

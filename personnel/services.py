@@ -1,16 +1,32 @@
-"""Writes about personnel, warrants and assignments."""
+"""Writes about personnel, warrants and assignments, deployments and apel readiness."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from audit.services import record
-from operations.models import Operation, TaskForce, Unit
-from personnel.models import Assignment, Personnel, Rank, Warrant
+from operations.models import Event, Operation, Post, PostKind, TaskForce, Unit
+from personnel.models import (
+    DEPLOYMENT_OVERLAP_CONSTRAINT,
+    Apel,
+    ApelEquipment,
+    Assignment,
+    Deployment,
+    Personnel,
+    PostGroup,
+    PostGroupMember,
+    Rank,
+    Warrant,
+)
 
 
 @transaction.atomic
@@ -127,3 +143,354 @@ def personnel_update(*, person: Personnel, by=None, channel: str = "system", **f
         changes=diff(before, snapshot(person)),
     )
     return person
+
+
+# --- deployments -------------------------------------------------------------------------
+
+
+def _span_text(deployment: Deployment) -> str:
+    zone = deployment.unit.zone
+    start = timezone.localtime(deployment.starts_at, zone)
+    end = timezone.localtime(deployment.ends_at, zone)
+    end_format = "H:i" if start.date() == end.date() else "d/m/Y H:i"
+    return (
+        f"{formats.date_format(start, 'd/m/Y H:i')}–{formats.date_format(end, end_format)} "
+        f"{deployment.unit.zone_abbreviation}"
+    )
+
+
+def clash_message(existing: Deployment) -> str:
+    """Who is already deployed where and when, for the form, the API and the import."""
+    return _(
+        "%(person)s sudah ditempatkan di %(target)s pada %(span)s (waktu bertumpang tindih)."
+    ) % {
+        "person": existing.personnel,
+        "target": existing.target,
+        "span": _span_text(existing),
+    }
+
+
+def _overlapping(personnel_id: int, starts_at: dt.datetime, ends_at: dt.datetime):
+    """Deployments of the person whose half-open span [start, end) meets [starts_at, ends_at)."""
+    return (
+        Deployment.objects.filter(
+            personnel_id=personnel_id, starts_at__lt=ends_at, ends_at__gt=starts_at
+        )
+        .select_related("personnel__rank", "unit", "post", "group", "event")
+        .order_by("starts_at")
+    )
+
+
+def _is_overlap_violation(exc: IntegrityError) -> bool:
+    cause = exc.__cause__
+    if getattr(cause, "sqlstate", None) == "23P01":  # exclusion_violation
+        return True
+    return DEPLOYMENT_OVERLAP_CONSTRAINT in str(exc)
+
+
+def _target_unit(*, post: Post | None, group: PostGroup | None, event: Event | None) -> Unit:
+    targets = [t for t in (post, group, event) if t is not None]
+    if len(targets) != 1:
+        raise ValidationError(
+            {"post": _("Pilih tepat satu tujuan: pos, kelompok TPS atau kegiatan.")}
+        )
+    return targets[0].unit
+
+
+@transaction.atomic
+def deployment_create(
+    *,
+    assignment: Assignment,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    post: Post | None = None,
+    group: PostGroup | None = None,
+    event: Event | None = None,
+    note: str = "",
+    by=None,
+    channel: str = "system",
+) -> Deployment:
+    """Deploy the person of `assignment` to one post, TPS group or event for [starts_at, ends_at).
+
+    Refused, with a message naming the clash, when the person is already deployed for an
+    overlapping span. The person's row is locked first, so two requests racing for the same
+    person are serialised; the database's exclusion constraint (PostgreSQL) holds even for
+    writes that bypass this function.
+    """
+    unit = _target_unit(post=post, group=group, event=event)
+    target = post or group or event
+    if starts_at is None or ends_at is None or ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("Waktu selesai harus setelah waktu mulai.")})
+    if target.operation_id != assignment.operation_id:
+        raise ValidationError(
+            {"assignment": _("Tujuan penempatan bukan bagian dari operasi sprin personel ini.")}
+        )
+    serving = assignment.unit
+    if not (unit.path.startswith(serving.path) or serving.path.startswith(unit.path)):
+        raise ValidationError(
+            {
+                "assignment": _(
+                    "%(person)s bertugas di bawah %(unit)s dan tidak dapat ditempatkan di "
+                    "wilayah %(target)s."
+                )
+                % {"person": assignment.personnel, "unit": serving, "target": unit}
+            }
+        )
+    # One person at a time: lock their row, then look for an overlapping span.
+    person = Personnel.objects.select_for_update().get(pk=assignment.personnel_id)
+    existing = _overlapping(person.pk, starts_at, ends_at).first()
+    if existing is not None:
+        raise ValidationError({"assignment": clash_message(existing)}, code="overlap")
+    deployment = Deployment(
+        operation_id=assignment.operation_id,
+        assignment=assignment,
+        personnel=person,
+        unit=unit,
+        post=post,
+        group=group,
+        event=event,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        note=note,
+    )
+    try:
+        with transaction.atomic():
+            deployment.save()
+    except IntegrityError as exc:
+        if not _is_overlap_violation(exc):
+            raise
+        existing = _overlapping(person.pk, starts_at, ends_at).first()
+        message = (
+            clash_message(existing)
+            if existing
+            else _("%(person)s sudah ditempatkan pada waktu yang bertumpang tindih.")
+            % {"person": person}
+        )
+        raise ValidationError({"assignment": message}, code="overlap") from exc
+    record(
+        actor=by,
+        channel=channel,
+        action="deployment.create",
+        obj=deployment,
+        changes={
+            "personnel": str(person),
+            "target": str(target),
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "bko": assignment.is_bko,
+        },
+    )
+    return deployment
+
+
+@transaction.atomic
+def deployment_cancel(*, deployment: Deployment, by=None, channel: str = "system") -> None:
+    record(
+        actor=by,
+        channel=channel,
+        action="deployment.cancel",
+        obj=deployment,
+        changes={
+            "personnel": str(deployment.personnel),
+            "target": str(deployment.target),
+            "starts_at": deployment.starts_at,
+            "ends_at": deployment.ends_at,
+        },
+    )
+    deployment.delete()
+
+
+@dataclass
+class ImportResult:
+    created: list[Deployment] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, message)
+
+
+IMPORT_COLUMNS = ["nrp", "pos", "kegiatan", "mulai", "selesai", "catatan"]
+
+
+def _parse_instant(value: str, unit: Unit) -> dt.datetime:
+    """ISO date-time; without an offset it is read in the unit's local time zone."""
+    parsed = dt.datetime.fromisoformat(value.strip())
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=unit.zone)
+    return parsed
+
+
+def deployments_import(
+    *, operation: Operation, within: Unit, text: str, by=None, channel: str = "import"
+) -> ImportResult:
+    """Import deployments from CSV (columns: nrp, pos, kegiatan, mulai, selesai, catatan).
+
+    `pos` is a post code, `kegiatan` an event id (one of the two). Each line goes through
+    `deployment_create` on its own; a refused line (e.g. a clash) is reported with its
+    line number and the others are kept.
+    """
+    result = ImportResult()
+    reader = csv.DictReader(io.StringIO(text))
+    missing = {"nrp", "mulai", "selesai"} - set(reader.fieldnames or [])
+    if missing:
+        result.errors.append((1, _("Kolom wajib tidak ada: %s") % ", ".join(sorted(missing))))
+        return result
+    for line, row in enumerate(reader, start=2):
+        try:
+            result.created.append(
+                _import_row(operation=operation, within=within, row=row, by=by, channel=channel)
+            )
+        except ValidationError as exc:
+            messages = exc.messages
+            result.errors.append((line, " ".join(messages)))
+        except ValueError as exc:
+            result.errors.append((line, _("Format waktu tidak dikenal: %s") % exc))
+    return result
+
+
+def _import_row(*, operation, within, row, by, channel) -> Deployment:
+    nrp = (row.get("nrp") or "").strip()
+    assignment = (
+        Assignment.objects.select_related("personnel", "unit")
+        .filter(operation=operation, personnel__nrp=nrp, unit__path__startswith=within.path)
+        .first()
+    )
+    if assignment is None:
+        raise ValidationError(
+            _("NRP %(nrp)s tidak bertugas dalam operasi ini di wilayah %(unit)s.")
+            % {"nrp": nrp, "unit": within}
+        )
+    post = event = None
+    post_code = (row.get("pos") or "").strip()
+    event_id = (row.get("kegiatan") or "").strip()
+    if post_code:
+        post = Post.objects.filter(
+            operation=operation, code=post_code, unit__path__startswith=within.path
+        ).first()
+        if post is None:
+            raise ValidationError(_("Pos %s tidak ditemukan.") % post_code)
+    elif event_id.isdigit():
+        event = Event.objects.filter(
+            operation=operation, pk=int(event_id), unit__path__startswith=within.path
+        ).first()
+        if event is None:
+            raise ValidationError(_("Kegiatan %s tidak ditemukan.") % event_id)
+    target_unit = (post or event).unit if (post or event) else within
+    return deployment_create(
+        assignment=assignment,
+        post=post,
+        event=event,
+        starts_at=_parse_instant(row.get("mulai") or "", target_unit),
+        ends_at=_parse_instant(row.get("selesai") or "", target_unit),
+        note=(row.get("catatan") or "").strip(),
+        by=by,
+        channel=channel,
+    )
+
+
+@transaction.atomic
+def post_group_create(
+    *,
+    operation: Operation,
+    unit: Unit,
+    vulnerability: str,
+    name: str,
+    posts: list[Post],
+    by=None,
+    channel: str = "system",
+) -> PostGroup:
+    """Group nearby TPS of one level under `unit` to be guarded together."""
+    if not posts:
+        raise ValidationError({"posts": _("Kelompok TPS memerlukan sedikitnya satu TPS.")})
+    for post in posts:
+        if (
+            post.operation_id != operation.pk
+            or post.kind != PostKind.TPS
+            or post.vulnerability != vulnerability
+            or not post.unit.path.startswith(unit.path)
+        ):
+            raise ValidationError(
+                {"posts": _("%(post)s tidak dapat masuk kelompok ini.") % {"post": post}}
+            )
+    group = PostGroup.objects.create(
+        operation=operation, unit=unit, vulnerability=vulnerability, name=name
+    )
+    try:
+        with transaction.atomic():
+            PostGroupMember.objects.bulk_create(
+                PostGroupMember(group=group, post=post) for post in posts
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"posts": _("Sebagian TPS sudah masuk kelompok lain; muat ulang usulan.")}
+        ) from exc
+    record(
+        actor=by,
+        channel=channel,
+        action="postgroup.create",
+        obj=group,
+        changes={"posts": [p.code for p in posts]},
+    )
+    return group
+
+
+# --- apel kesiapan -------------------------------------------------------------------------
+
+STRENGTH_FIELDS = ["total", "present", "sick", "permit", "leave", "duty", "awol"]
+
+
+@transaction.atomic
+def apel_record(
+    *,
+    operation: Operation,
+    unit: Unit,
+    held_at: dt.datetime,
+    strength: dict[str, int],
+    equipment: Iterable[dict] = (),
+    kind: str = "kesiapan",
+    commander: str = "",
+    note: str = "",
+    by=None,
+    channel: str = "system",
+) -> Apel:
+    """Record an apel: `strength` has total, present and the absences by reason; each item
+    of `equipment` is ``{"item": "r2", "label": "", "ready": 10, "not_ready": 2}``."""
+    apel = Apel(
+        operation=operation,
+        unit=unit,
+        kind=kind,
+        held_at=held_at,
+        commander=commander,
+        note=note,
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+        **{name: strength.get(name, 0) for name in STRENGTH_FIELDS},
+    )
+    apel.full_clean(exclude=["created_by"])
+    apel.save()
+    items = [
+        ApelEquipment(
+            apel=apel,
+            item=item["item"],
+            label=item.get("label", ""),
+            ready=item.get("ready", 0),
+            not_ready=item.get("not_ready", 0),
+        )
+        for item in equipment
+        if item.get("ready", 0) or item.get("not_ready", 0)
+    ]
+    for item in items:
+        item.full_clean(exclude=["apel"], validate_unique=False)
+    keys = [(i.item, i.label) for i in items]
+    if len(keys) != len(set(keys)):
+        raise ValidationError({"equipment": _("Peralatan yang sama disebut dua kali.")})
+    ApelEquipment.objects.bulk_create(items)
+    record(
+        actor=by,
+        channel=channel,
+        action="apel.record",
+        obj=apel,
+        changes={
+            **{name: getattr(apel, name) for name in STRENGTH_FIELDS},
+            "equipment": {
+                f"{i.item}{':' + i.label if i.label else ''}": [i.ready, i.not_ready] for i in items
+            },
+        },
+    )
+    return apel

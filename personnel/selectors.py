@@ -1,0 +1,366 @@
+"""Reads about deployments and readiness used by pages, the API and the dashboard.
+
+Every aggregate is computed in SQL over the unit's materialized path: a fixed number of
+queries whatever the size of the subtree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+
+from operations import clock
+from operations.models import Operation, Post, Unit, Vulnerability
+from operations.selectors import tps_requirement_by_child, tps_requirement_by_level
+from personnel.models import Apel, Deployment, RankGroup
+
+# --- coverage by the TPS security pattern -------------------------------------------------
+
+
+@dataclass
+class CoverageRow:
+    """Required vs deployed police at TPS for one unit's subtree."""
+
+    unit: Unit | None
+    tps: int = 0
+    required: int = 0
+    deployed_own: int = 0
+    deployed_bko: int = 0
+    uncovered_tps: int = 0
+    available: int = 0
+
+    @property
+    def deployed(self) -> int:
+        return self.deployed_own + self.deployed_bko
+
+    @property
+    def shortfall(self) -> int:
+        return max(self.required - self.deployed, 0)
+
+    @property
+    def gap_without_bko(self) -> int:
+        return max(self.required - self.deployed_own, 0)
+
+    @property
+    def bko_filling(self) -> int:
+        """BKO personnel standing where the unit's own would not have reached the pattern."""
+        return min(self.deployed_bko, self.gap_without_bko)
+
+    @property
+    def percent(self) -> int:
+        if not self.required:
+            return 100
+        return min(100, round(100 * self.deployed / self.required))
+
+
+@dataclass
+class Coverage:
+    total: CoverageRow
+    children: list[CoverageRow] = field(default_factory=list)
+    by_level: dict[str, CoverageRow] = field(default_factory=dict)
+
+
+# TPS-duty deployments below a unit: to a TPS directly or to a group of TPS. A person is
+# counted once per unit (and level) however many shifts they stand.
+_TPS_DEPLOYMENTS_SQL = """
+WITH dep AS (
+    SELECT d.personnel_id, a.is_bko, u.path AS unit_path,
+           COALESCE(p.vulnerability, g.vulnerability) AS vulnerability
+    FROM personnel_deployment d
+    JOIN personnel_assignment a ON a.id = d.assignment_id
+    JOIN operations_unit u ON u.id = d.unit_id
+    LEFT JOIN operations_post p ON p.id = d.post_id
+    LEFT JOIN personnel_postgroup g ON g.id = d.group_id
+    WHERE d.operation_id = %(operation)s AND u.path LIKE %(prefix)s
+      AND (p.kind = 'tps' OR d.group_id IS NOT NULL)
+      {span}
+)
+"""
+
+# TPS below a unit with nobody deployed, directly or through their group.
+_UNCOVERED_SQL = """
+WITH unc AS (
+    SELECT u.path AS unit_path
+    FROM operations_post p
+    JOIN operations_unit u ON u.id = p.unit_id
+    WHERE p.operation_id = %(operation)s AND p.kind = 'tps' AND u.path LIKE %(prefix)s
+      AND NOT EXISTS (
+        SELECT 1 FROM personnel_deployment d WHERE d.post_id = p.id {span}
+      )
+      AND NOT EXISTS (
+        SELECT 1 FROM personnel_postgroupmember m
+        JOIN personnel_deployment d ON d.group_id = m.group_id
+        WHERE m.post_id = p.id {span}
+      )
+)
+"""
+
+_CHILD_JOIN = "JOIN operations_unit c ON c.parent_id = %(within)s AND {path} LIKE c.path || '%%'"
+
+
+def _span_sql(span: tuple[dt.datetime, dt.datetime] | None, params: dict) -> str:
+    if span is None:
+        return ""
+    params["span_start"], params["span_end"] = (
+        connection.ops.adapt_datetimefield_value(span[0]),
+        connection.ops.adapt_datetimefield_value(span[1]),
+    )
+    return "AND d.starts_at < %(span_end)s AND d.ends_at > %(span_start)s"
+
+
+def _fetch(sql: str, params: dict) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def coverage(
+    operation: Operation, within: Unit, span: tuple[dt.datetime, dt.datetime] | None = None
+) -> Coverage:
+    """Police required by the pattern vs deployed at TPS, for `within`, each direct child
+    and each vulnerability level; uncovered TPS; own vs BKO; personnel available.
+
+    `span` limits deployments to those overlapping it (e.g. voting day). Eight queries.
+    """
+    params = {"operation": operation.pk, "prefix": within.path + "%", "within": within.pk}
+    span_sql = _span_sql(span, params)
+    dep = _TPS_DEPLOYMENTS_SQL.format(span=span_sql)
+    unc = _UNCOVERED_SQL.format(span=span_sql)
+    child_join_dep = _CHILD_JOIN.format(path="dep.unit_path")
+    child_join_unc = _CHILD_JOIN.format(path="unc.unit_path")
+
+    total = CoverageRow(unit=within)
+    children = {u.pk: CoverageRow(unit=u) for u in Unit.objects.filter(parent=within)}
+    levels = {level: CoverageRow(unit=None) for level in Vulnerability.values}
+
+    for level, req in tps_requirement_by_level(operation, within).items():
+        levels[level].tps, levels[level].required = req["tps"], req["police_required"]
+    for uid, req in tps_requirement_by_child(operation, within).items():
+        if uid in children:
+            children[uid].tps, children[uid].required = req["tps"], req["police_required"]
+    total.tps = sum(r.tps for r in levels.values())
+    total.required = sum(r.required for r in levels.values())
+
+    deployed_sql = (
+        "SELECT {key}, COUNT(DISTINCT CASE WHEN NOT is_bko THEN personnel_id END), "
+        "COUNT(DISTINCT CASE WHEN is_bko THEN personnel_id END) FROM dep {join} GROUP BY {key}"
+    )
+    for own, bko in _fetch(
+        dep + "SELECT COUNT(DISTINCT CASE WHEN NOT is_bko THEN personnel_id END), "  # noqa: S608 - constant SQL fragments; values are bound parameters
+        "COUNT(DISTINCT CASE WHEN is_bko THEN personnel_id END) FROM dep",
+        params,
+    ):
+        total.deployed_own, total.deployed_bko = own, bko
+    for level, own, bko in _fetch(dep + deployed_sql.format(key="vulnerability", join=""), params):
+        if level in levels:
+            levels[level].deployed_own, levels[level].deployed_bko = own, bko
+    for uid, own, bko in _fetch(dep + deployed_sql.format(key="c.id", join=child_join_dep), params):
+        if uid in children:
+            children[uid].deployed_own, children[uid].deployed_bko = own, bko
+
+    rows = _fetch(
+        unc  # noqa: S608 - constant SQL fragments; values are bound parameters
+        + "SELECT NULL, COUNT(*) FROM unc UNION ALL "
+        + f"SELECT c.id, COUNT(*) FROM unc {child_join_unc} GROUP BY c.id",  # noqa: S608 - constant SQL fragments; values are bound parameters
+        params,
+    )
+    for uid, count in rows:
+        if uid is None:
+            total.uncovered_tps = count
+        elif uid in children:
+            children[uid].uncovered_tps = count
+
+    available = _available_personnel(operation, within)
+    for uid, count in available.items():
+        if uid is None:
+            total.available = count
+        elif uid in children:
+            children[uid].available = count
+
+    ordered = sorted(children.values(), key=lambda r: r.unit.path)
+    return Coverage(
+        total=total, children=ordered, by_level={k: v for k, v in levels.items() if v.tps}
+    )
+
+
+_AVAILABLE_SQL = """
+WITH av AS (
+    SELECT u.path AS unit_path
+    FROM personnel_assignment a
+    JOIN operations_unit u ON u.id = a.unit_id
+    JOIN personnel_personnel pe ON pe.id = a.personnel_id
+    JOIN personnel_rank r ON r.id = pe.rank_id
+    WHERE a.operation_id = %(operation)s AND u.path LIKE %(prefix)s
+      AND pe.is_active AND r."group" <> %(pns)s
+)
+SELECT NULL, COUNT(*) FROM av UNION ALL
+SELECT c.id, COUNT(*) FROM av """
+
+
+def _available_personnel(operation: Operation, within: Unit) -> dict[int | None, int]:
+    """Police assigned to the operation under `within` (own and BKO), total and per child."""
+    params = {
+        "operation": operation.pk,
+        "prefix": within.path + "%",
+        "within": within.pk,
+        "pns": RankGroup.PNS.value,
+    }
+    sql = _AVAILABLE_SQL + _CHILD_JOIN.format(path="av.unit_path") + " GROUP BY c.id"
+    return dict(_fetch(sql, params))
+
+
+# --- round-the-clock posts -----------------------------------------------------------------
+
+MAX_GAP_HOURS = 24 * 14
+
+
+@dataclass
+class PostGaps:
+    post: Post
+    hours: list[tuple[dt.datetime, int]]  # (hour start UTC, guards on duty) where short
+
+    @property
+    def short_hours(self) -> int:
+        return len(self.hours)
+
+    @property
+    def missing_guard_hours(self) -> int:
+        return sum(self.post.guards_required - guards for _h, guards in self.hours)
+
+    def ranges(self) -> list[tuple[dt.datetime, dt.datetime, int]]:
+        """Consecutive short hours with the same number of guards, as (start, end, guards)."""
+        merged: list[list] = []
+        for hour, guards in self.hours:
+            if merged and merged[-1][1] == hour and merged[-1][2] == guards:
+                merged[-1][1] = hour + dt.timedelta(hours=1)
+            else:
+                merged.append([hour, hour + dt.timedelta(hours=1), guards])
+        return [tuple(m) for m in merged]
+
+
+@dataclass
+class GuardGaps:
+    start: dt.datetime
+    end: dt.datetime
+    posts: list[PostGaps]
+    posts_checked: int
+
+    @property
+    def short_posts(self) -> int:
+        return len(self.posts)
+
+    @property
+    def missing_guard_hours(self) -> int:
+        return sum(p.missing_guard_hours for p in self.posts)
+
+    def by_hour(self) -> list[tuple[dt.datetime, int, int]]:
+        """Rolled up: (hour, posts short, guards missing) for every hour with a gap."""
+        hours: dict[dt.datetime, list[int]] = {}
+        for post_gaps in self.posts:
+            for hour, guards in post_gaps.hours:
+                slot = hours.setdefault(hour, [0, 0])
+                slot[0] += 1
+                slot[1] += post_gaps.post.guards_required - guards
+        return [(h, n, missing) for h, (n, missing) in sorted(hours.items())]
+
+
+def guard_gaps(
+    operation: Operation, within: Unit, start: dt.datetime, end: dt.datetime
+) -> GuardGaps:
+    """Every hour in [start, end) in which a round-the-clock post below `within` has fewer
+    guards on duty (deployed for the whole hour) than it needs. Two queries."""
+    start = start.replace(minute=0, second=0, microsecond=0)
+    hours = []
+    at = start
+    while at < end and len(hours) < MAX_GAP_HOURS:
+        hours.append(at)
+        at += dt.timedelta(hours=1)
+    posts = {
+        p.pk: p
+        for p in Post.objects.filter(
+            operation=operation, round_the_clock=True, unit__path__startswith=within.path
+        ).select_related("unit")
+    }
+    if not hours or not posts:
+        return GuardGaps(start=start, end=end, posts=[], posts_checked=len(posts))
+    adapt = connection.ops.adapt_datetimefield_value
+    values = ", ".join(["(%s, %s, %s)"] * len(hours))
+    params: list = []
+    for index, hour in enumerate(hours):
+        params += [index, adapt(hour), adapt(hour + dt.timedelta(hours=1))]
+    params += [operation.pk, within.path + "%"]
+    sql = (
+        f"WITH hours(idx, h_start, h_end) AS (VALUES {values}) "  # noqa: S608 - placeholders only
+        "SELECT p.id, hours.idx, COUNT(DISTINCT d.personnel_id) "
+        "FROM operations_post p JOIN operations_unit u ON u.id = p.unit_id "
+        "CROSS JOIN hours "
+        "LEFT JOIN personnel_deployment d ON d.post_id = p.id "
+        "AND d.starts_at <= hours.h_start AND d.ends_at >= hours.h_end "
+        "WHERE p.operation_id = %s AND p.round_the_clock AND u.path LIKE %s "
+        "GROUP BY p.id, hours.idx, p.guards_required "
+        "HAVING COUNT(DISTINCT d.personnel_id) < p.guards_required "
+        "ORDER BY p.id, hours.idx"
+    )
+    if connection.vendor == "postgresql":
+        sql = sql.replace("(%s, %s, %s)", "(%s, %s::timestamptz, %s::timestamptz)")
+    gaps: dict[int, PostGaps] = {}
+    for post_id, index, guards in _fetch(sql, params):
+        gaps.setdefault(post_id, PostGaps(post=posts[post_id], hours=[]))
+        gaps[post_id].hours.append((hours[index], guards))
+    ordered = sorted(gaps.values(), key=lambda g: (g.post.unit.path, g.post.code))
+    return GuardGaps(start=start, end=end, posts=ordered, posts_checked=len(posts))
+
+
+# --- readiness (apel) --------------------------------------------------------------------
+
+
+def _latest_apels(within: Unit, operation: Operation | None) -> QuerySet[Apel]:
+    newer = Apel.objects.filter(unit=OuterRef("unit")).filter(
+        Q(held_at__gt=OuterRef("held_at")) | Q(held_at=OuterRef("held_at"), pk__gt=OuterRef("pk"))
+    )
+    qs = Apel.objects.filter(unit__path__startswith=within.path)
+    if operation is not None:
+        qs = qs.filter(operation=operation)
+        newer = newer.filter(operation=operation)
+    return qs.filter(~Exists(newer))
+
+
+def latest_apels(within: Unit, operation: Operation | None = None) -> QuerySet[Apel]:
+    """The latest apel of each unit below `within`, newest first, with equipment totals."""
+    return (
+        _latest_apels(within, operation)
+        .select_related("unit")
+        .annotate(
+            equipment_ready=Sum("equipment__ready"),
+            equipment_not_ready=Sum("equipment__not_ready"),
+        )
+        .order_by("-held_at", "-pk")
+    )
+
+
+def readiness_totals(within: Unit, operation: Operation | None = None) -> dict[str, int]:
+    """Strength summed over the latest apel of each unit below `within` (one query)."""
+    totals = _latest_apels(within, operation).aggregate(
+        units=Count("pk"), total=Sum("total"), present=Sum("present")
+    )
+    return {key: value or 0 for key, value in totals.items()}
+
+
+# --- duty roster ---------------------------------------------------------------------------
+
+
+def roster(unit: Unit, day: dt.date, operation: Operation | None = None) -> QuerySet[Deployment]:
+    """Deployments below `unit` overlapping its local `day` (zone from operations.clock)."""
+    start = clock.day_start(unit, day)
+    end = clock.day_start(unit, day + dt.timedelta(days=1))
+    qs = Deployment.objects.filter(
+        unit__path__startswith=unit.path, starts_at__lt=end, ends_at__gt=start
+    )
+    if operation is not None:
+        qs = qs.filter(operation=operation)
+    return qs.select_related(
+        "personnel__rank", "unit", "post", "group", "event", "assignment"
+    ).order_by("unit__path", "starts_at", "-personnel__rank__order", "personnel__name")

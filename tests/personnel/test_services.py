@@ -1,0 +1,261 @@
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, connections, transaction
+
+from audit.models import AuditEntry
+from operations.models import Event, EventKind, Vulnerability
+from personnel.models import Apel, Deployment
+from personnel.services import apel_record, deployment_cancel, deployment_create, deployments_import
+from tests.personnel.helpers import assigned, at, tps
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="exclusion constraint exists on PostgreSQL only"
+)
+
+
+@pytest.fixture
+def setup(tree, operation):
+    person = assigned(operation, tree.sirimau, name="Budi Santoso", nrp="85010001")
+    tps_a, tps_b = tps(operation, tree.sirimau, Vulnerability.RAWAN, 2)
+    return person, tps_a, tps_b
+
+
+def test_deployment_create_records_audit(setup, personas):
+    assignment, tps_a, _b = setup
+    deployment = deployment_create(
+        assignment=assignment,
+        post=tps_a,
+        starts_at=at(14, 0),
+        ends_at=at(14, 8),
+        by=personas.reviewer,
+        channel="web",
+    )
+    assert deployment.unit == tps_a.unit
+    assert deployment.personnel == assignment.personnel
+    entry = AuditEntry.objects.get(action="deployment.create")
+    assert entry.actor == personas.reviewer
+    assert entry.changes["target"] == str(tps_a)
+
+
+def test_deployment_overlap_refused_with_message_naming_the_clash(setup):
+    assignment, tps_a, tps_b = setup
+    deployment_create(assignment=assignment, post=tps_a, starts_at=at(14, 0), ends_at=at(14, 8))
+    with pytest.raises(ValidationError) as excinfo:
+        deployment_create(
+            assignment=assignment, post=tps_b, starts_at=at(14, 7), ends_at=at(14, 12)
+        )
+    message = excinfo.value.message_dict["assignment"][0]
+    # Who, where and when (local time of Ambon, WIT = UTC+9).
+    assert "Budi Santoso" in message
+    assert "85010001" in message
+    assert tps_a.name in message
+    assert "14/02/2024 09:00–17:00 WIT" in message
+    assert Deployment.objects.count() == 1
+
+
+def test_deployment_adjacent_span_accepted(setup):
+    assignment, tps_a, tps_b = setup
+    deployment_create(assignment=assignment, post=tps_a, starts_at=at(14, 0), ends_at=at(14, 8))
+    second = deployment_create(
+        assignment=assignment, post=tps_b, starts_at=at(14, 8), ends_at=at(14, 16)
+    )
+    assert second.starts_at == at(14, 8)
+    assert Deployment.objects.filter(personnel=assignment.personnel).count() == 2
+
+
+def test_deployment_ends_after_start(setup):
+    assignment, tps_a, _b = setup
+    with pytest.raises(ValidationError) as excinfo:
+        deployment_create(assignment=assignment, post=tps_a, starts_at=at(14, 8), ends_at=at(14, 8))
+    assert "ends_at" in excinfo.value.message_dict
+
+
+def test_deployment_outside_serving_unit_refused(tree, operation, setup):
+    assignment, *_ = setup
+    (labuan_tps,) = tps(operation, tree.labuan, Vulnerability.RAWAN, 1)
+    with pytest.raises(ValidationError) as excinfo:
+        deployment_create(
+            assignment=assignment, post=labuan_tps, starts_at=at(14, 0), ends_at=at(14, 8)
+        )
+    assert "assignment" in excinfo.value.message_dict
+
+
+@postgres_only
+def test_overlap_refused_by_database_itself(setup):
+    """A write that bypasses the service still cannot double-book: the exclusion constraint."""
+    assignment, tps_a, tps_b = setup
+    deployment_create(assignment=assignment, post=tps_a, starts_at=at(14, 0), ends_at=at(14, 8))
+    with pytest.raises(IntegrityError, match="deployment_no_overlap"), transaction.atomic():
+        Deployment.objects.create(
+            operation=assignment.operation,
+            assignment=assignment,
+            personnel=assignment.personnel,
+            unit=tps_b.unit,
+            post=tps_b,
+            starts_at=at(14, 7),
+            ends_at=at(14, 9),
+        )
+    # Adjacent ([) spans) pass the constraint.
+    Deployment.objects.create(
+        operation=assignment.operation,
+        assignment=assignment,
+        personnel=assignment.personnel,
+        unit=tps_b.unit,
+        post=tps_b,
+        starts_at=at(14, 8),
+        ends_at=at(14, 9),
+    )
+
+
+def _race(work) -> list:
+    """Run `work(i)` in two threads, each on its own database connection, released together."""
+    barrier = threading.Barrier(2)
+    results: list = [None, None]
+
+    def run(i):
+        try:
+            barrier.wait(timeout=10)
+            results[i] = work(i)
+        except Exception as exc:
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_racing_requests_exactly_one_wins(tree):
+    from tests import builders
+
+    operation = builders.operation(tree.mabes)
+    assignment = assigned(operation, tree.sirimau, name="Budi Santoso")
+    posts = tps(operation, tree.sirimau, Vulnerability.RAWAN, 2)
+
+    def work(i):
+        return deployment_create(
+            assignment=assignment, post=posts[i], starts_at=at(14, i), ends_at=at(14, 8 + i)
+        )
+
+    results = _race(work)
+    wins = [r for r in results if isinstance(r, Deployment)]
+    losses = [r for r in results if isinstance(r, ValidationError)]
+    assert len(wins) == 1, results
+    assert len(losses) == 1, results
+    assert "Budi Santoso" in losses[0].message_dict["assignment"][0]
+    assert Deployment.objects.count() == 1
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_racing_raw_inserts_database_lets_one_win(tree):
+    """Without the service's lock, two connections inserting at once: the constraint decides."""
+    from tests import builders
+
+    operation = builders.operation(tree.mabes)
+    assignment = assigned(operation, tree.sirimau)
+    posts = tps(operation, tree.sirimau, Vulnerability.RAWAN, 2)
+
+    def work(i):
+        with transaction.atomic():
+            return Deployment.objects.create(
+                operation=operation,
+                assignment=assignment,
+                personnel=assignment.personnel,
+                unit=posts[i].unit,
+                post=posts[i],
+                starts_at=at(14, i),
+                ends_at=at(14, 8 + i),
+            )
+
+    results = _race(work)
+    assert sum(isinstance(r, Deployment) for r in results) == 1, results
+    assert sum(isinstance(r, IntegrityError) for r in results) == 1, results
+    assert Deployment.objects.count() == 1
+
+
+def test_deployment_to_event(tree, operation, setup):
+    assignment, *_ = setup
+    event = Event.objects.create(
+        operation=operation,
+        unit=tree.ambon,
+        kind=EventKind.RALLY,
+        name="Kampanye rapat umum",
+        place="Lapangan Merdeka",
+        starts_at=at(1, 1),
+        ends_at=at(1, 6),
+        expected_crowd=5000,
+    )
+    deployment = deployment_create(
+        assignment=assignment, event=event, starts_at=at(1, 0), ends_at=at(1, 7)
+    )
+    assert deployment.unit == tree.ambon
+    assert deployment.target == event
+
+
+def test_deployment_cancel_audited(setup, personas):
+    assignment, tps_a, _b = setup
+    deployment = deployment_create(
+        assignment=assignment, post=tps_a, starts_at=at(14, 0), ends_at=at(14, 8)
+    )
+    deployment_cancel(deployment=deployment, by=personas.reviewer, channel="web")
+    assert not Deployment.objects.exists()
+    assert AuditEntry.objects.filter(action="deployment.cancel").count() == 1
+
+
+def test_deployments_import_reports_clash_by_line(tree, operation, setup):
+    _assignment, tps_a, tps_b = setup
+    text = (
+        "nrp,pos,kegiatan,mulai,selesai,catatan\n"
+        f"85010001,{tps_a.code},,2024-02-14T07:00,2024-02-14T15:00,pagi\n"
+        f"85010001,{tps_b.code},,2024-02-14T14:00,2024-02-14T20:00,bentrok\n"
+        f"85010001,{tps_b.code},,2024-02-14T15:00,2024-02-14T20:00,sambung\n"
+        "99999999,,,2024-02-14T07:00,2024-02-14T15:00,\n"
+    )
+    result = deployments_import(operation=operation, within=tree.ambon, text=text)
+    assert len(result.created) == 2
+    assert [line for line, _m in result.errors] == [3, 5]
+    assert "Budi Santoso" in result.errors[0][1]
+    assert "07:00–15:00 WIT" in result.errors[0][1]
+    # Local time (WIT) read as such: 07:00 WIT is 22:00 UTC the day before.
+    assert result.created[0].starts_at == at(13, 22)
+
+
+def test_apel_record_strength_must_add_up(tree, operation, personas):
+    with pytest.raises(ValidationError) as excinfo:
+        apel_record(
+            operation=operation,
+            unit=tree.sirimau,
+            held_at=at(13, 0),
+            strength={"total": 30, "present": 25, "sick": 2},
+        )
+    assert "total" in excinfo.value.message_dict
+    apel = apel_record(
+        operation=operation,
+        unit=tree.sirimau,
+        held_at=at(13, 0),
+        strength={"total": 30, "present": 25, "sick": 2, "permit": 1, "leave": 1, "duty": 1},
+        equipment=[
+            {"item": "r2", "ready": 6, "not_ready": 1},
+            {"item": "ht", "ready": 10, "not_ready": 0},
+            {"item": "truck", "ready": 0, "not_ready": 0},
+        ],
+        by=personas.kapolsek_a,
+        channel="web",
+    )
+    assert apel.absent == 5
+    assert apel.present_percent == 83
+    assert sorted(apel.equipment.values_list("item", "ready", "not_ready")) == [
+        ("ht", 10, 0),
+        ("r2", 6, 1),
+    ]
+    assert Apel.objects.get().created_by == personas.kapolsek_a
+    assert AuditEntry.objects.filter(action="apel.record").count() == 1
