@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -184,6 +187,12 @@ class Incident(models.Model):
         return f"{self.get_category_display()}: {self.place}"
 
 
+def attachment_upload_to(instance: Attachment, filename: str) -> str:
+    """A server-chosen name: a random uuid and the extension of the detected type."""
+    suffix = PurePosixPath(filename).suffix.lower()[:8]
+    return f"attachments/{uuid.uuid4().hex}{suffix}"
+
+
 class Attachment(models.Model):
     """A photo or PDF attached to a report, stored under a server-chosen name."""
 
@@ -193,7 +202,7 @@ class Attachment(models.Model):
         on_delete=models.CASCADE,
         related_name="attachments",
     )
-    file = models.FileField(_("berkas"), upload_to="attachments/%Y/%m/")
+    file = models.FileField(_("berkas"), upload_to=attachment_upload_to, max_length=200)
     original_name = models.CharField(_("nama asli"), max_length=255)
     content_type = models.CharField(_("jenis isi"), max_length=100)
     size = models.PositiveIntegerField(_("ukuran (byte)"))
@@ -209,3 +218,28 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class IdempotencyKey(models.Model):
+    """The first response to a POST sent with an `Idempotency-Key` header, per user and key.
+
+    The unique constraint is what makes a concurrent retry wait for, then replay, the first.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("kunci"), max_length=255)
+    method_path = models.CharField(_("permintaan"), max_length=255)
+    body_hash = models.CharField(_("hash isi"), max_length=64)
+    response_status = models.PositiveSmallIntegerField(_("status tanggapan"))
+    response_body = models.JSONField(_("isi tanggapan"), default=dict)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("kunci idempotensi")
+        verbose_name_plural = _("kunci idempotensi")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_unique_user_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

@@ -1,14 +1,309 @@
+"""Pages of the daily report: the unit's list, the phone form, the report, the review queue.
+
+Every read goes through reports.selectors (scoped: out of scope is 404); every write
+through reports.services with channel "web".
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audit.models import Channel
+from operations import clock
+from operations.selectors import default_operation, operations_for
+from pamilu.scoping import can_review_unit, can_write_for_unit
+from reports import selectors, services
+from reports.forms import (
+    ActivityFormSet,
+    IncidentFormSet,
+    ReportForm,
+    ReturnForm,
+    activity_initial,
+    incident_initial,
+)
+from reports.models import DailyReport, ReportStatus
+
+WEB = Channel.WEB
 
 
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
-    """Placeholder until the daily report workflow lands (issue 3)."""
-    return render(request, "reports/placeholder.html")
+    """The reports the user may see, newest day first, filterable by state."""
+    qs = selectors.reports_for(request.user)
+    status = request.GET.get("status", "")
+    if status in ReportStatus.values:
+        qs = qs.filter(status=status)
+    else:
+        status = ""
+    page = Paginator(qs.order_by("-report_date", "unit__path"), 30).get_page(
+        request.GET.get("page")
+    )
+    user = request.user
+    return render(
+        request,
+        "reports/list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": ReportStatus.choices,
+            "can_create": user.unit_id is not None and can_write_for_unit(user, user.unit),
+        },
+    )
 
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    return render(request, "reports/placeholder.html")
+    """Submitted reports from the reviewer's subtree, oldest day first."""
+    qs = selectors.review_queue(request.user)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "reports/queue.html", {"page": page})
+
+
+def _formsets(request, *, operation, report=None):
+    task_forces = operation.task_forces.all() if operation else None
+    data = request.POST if request.method == "POST" else None
+    activities = ActivityFormSet(
+        data,
+        prefix="act",
+        initial=activity_initial(report) if report else None,
+        form_kwargs={"task_forces": task_forces},
+    )
+    incidents = IncidentFormSet(
+        data, prefix="inc", initial=incident_initial(report) if report else None
+    )
+    return activities, incidents
+
+
+def _items(formset, **kwargs) -> list[dict]:
+    """Rows to keep: existing rows unless marked for deletion, and filled-in new rows."""
+    kept = []
+    for index, form in enumerate(formset.forms):
+        existing = index < formset.initial_form_count()
+        if not (existing or form.has_changed()) or not form.is_valid():
+            continue
+        if not form.cleaned_data.get("DELETE"):
+            kept.append(form.as_item(**kwargs))
+    return kept
+
+
+def _apply_service_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _report_form(request: HttpRequest, report: DailyReport | None) -> HttpResponse:
+    user = request.user
+    unit = report.unit if report else user.unit
+    if unit is None or not can_write_for_unit(user, unit):
+        raise PermissionDenied
+    operations = operations_for(user).filter(unit__path__in=unit.ancestor_paths())
+    today = clock.local_date(unit)
+    initial = {}
+    if report is None:
+        current = default_operation(user, today)
+        initial = {"operation": current.pk if current else None, "report_date": today}
+    form = ReportForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=report,
+        initial=initial,
+        operations=operations,
+        editing=report is not None,
+    )
+    operation = report.operation if report else None
+    if operation is None and request.method == "POST" and form.is_valid():
+        operation = form.cleaned_data["operation"]
+    elif operation is None and initial.get("operation"):
+        operation = operations.filter(pk=initial["operation"]).first()
+    activities, incidents = _formsets(request, operation=operation, report=report)
+
+    if request.method == "POST":
+        valid = form.is_valid() & activities.is_valid() & incidents.is_valid()
+        if valid:
+            data = form.cleaned_data
+            day = report.report_date if report else (data["report_date"] or today)
+            fields = {
+                name: data[name]
+                for name in ["personnel_on_duty", "summary", "obstacles", "next_day_plan"]
+            }
+            fields["personnel_on_duty"] = fields["personnel_on_duty"] or 0
+            try:
+                with transaction.atomic():
+                    if report is None:
+                        report = services.report_create(
+                            operation=data["operation"],
+                            unit=unit,
+                            report_date=day,
+                            by=user,
+                            channel=WEB,
+                            activities=_items(activities),
+                            incidents=_items(incidents, unit=unit, day=day),
+                            **fields,
+                        )
+                    else:
+                        report = services.report_update(
+                            report=report,
+                            by=user,
+                            channel=WEB,
+                            activities=_items(activities),
+                            incidents=_items(incidents, unit=unit, day=day),
+                            **fields,
+                        )
+                    if data.get("attachment"):
+                        services.attachment_add(
+                            report=report, by=user, channel=WEB, upload=data["attachment"]
+                        )
+                    if request.POST.get("action") == "submit":
+                        report = services.report_submit(report=report, by=user, channel=WEB)
+            except ValidationError as exc:
+                if report is not None and report.pk and not DailyReport.objects.filter(
+                    pk=report.pk
+                ).exists():
+                    report = None
+                _apply_service_errors(form, exc)
+            else:
+                if report.status == ReportStatus.SUBMITTED:
+                    messages.success(request, _("Laporan terkirim ke pemeriksa."))
+                else:
+                    messages.success(request, _("Draf laporan tersimpan."))
+                return redirect("reports:detail", pk=report.pk)
+        messages.error(request, _("Laporan belum tersimpan: periksa isian yang ditandai."))
+    return render(
+        request,
+        "reports/form.html",
+        {
+            "form": form,
+            "activities": activities,
+            "incidents": incidents,
+            "report": report,
+            "unit": unit,
+            "today": today,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def report_create(request: HttpRequest) -> HttpResponse:
+    return _report_form(request, None)
+
+
+@login_required
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_in_scope(request.user, pk)
+    if report.status not in services.EDITABLE:
+        messages.error(request, _("Laporan yang sudah dikirim tidak dapat diubah."))
+        return redirect("reports:detail", pk=report.pk)
+    return _report_form(request, report)
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int, return_form: ReturnForm | None = None):
+    report = selectors.report_in_scope(request.user, pk)
+    user = request.user
+    can_write = can_write_for_unit(user, report.unit)
+    can_review = can_review_unit(user, report.unit)
+    return render(
+        request,
+        "reports/detail.html",
+        {
+            "report": report,
+            "trail": selectors.audit_trail(report),
+            "can_edit": can_write and report.status in services.EDITABLE,
+            "can_review": can_review and report.status == ReportStatus.SUBMITTED,
+            "return_form": return_form or ReturnForm(),
+            "deadline": clock.report_deadline(report.operation, report.unit, report.report_date),
+        },
+        status=400 if return_form is not None else 200,
+    )
+
+
+def _transition(request, pk, action) -> HttpResponse:
+    report = selectors.report_in_scope(request.user, pk)
+    try:
+        action(report)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("reports:detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    def submit(report):
+        services.report_submit(report=report, by=request.user, channel=WEB)
+        messages.success(request, _("Laporan terkirim ke pemeriksa."))
+
+    return _transition(request, pk, submit)
+
+
+@login_required
+@require_POST
+def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    def accept(report):
+        services.report_accept(report=report, by=request.user, channel=WEB)
+        messages.success(request, _("Laporan diterima."))
+
+    response = _transition(request, pk, accept)
+    if request.POST.get("next") == "queue":
+        return redirect("reports:queue")
+    return response
+
+
+@login_required
+@require_POST
+def report_return(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_in_scope(request.user, pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        if not can_review_unit(request.user, report.unit):
+            raise PermissionDenied
+        return report_detail(request, pk, return_form=form)
+    try:
+        services.report_return(
+            report=report, by=request.user, channel=WEB, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Laporan dikembalikan ke satuan."))
+    return redirect("reports:detail", pk=report.pk)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Serve an attachment only to users who may see its report."""
+    attachment = get_object_or_404(selectors.attachments_for(request.user), pk=pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=attachment.content_type == "application/pdf",
+        filename=attachment.original_name,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = get_object_or_404(selectors.attachments_for(request.user), pk=pk)
+    report_pk = attachment.report_id
+    try:
+        services.attachment_remove(attachment=attachment, by=request.user, channel=WEB)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Lampiran dihapus."))
+    return redirect("reports:detail", pk=report_pk)

@@ -1,0 +1,523 @@
+"""REST API of daily reports: reports and their transitions, incidents, attachments.
+
+Querysets go through reports.selectors (scoped: out of scope is 404); writes through
+reports.services with channel "api". A POST creating a report may carry an
+`Idempotency-Key` header (see `_idempotent`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import IntegrityError, transaction
+from django.http import FileResponse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.utils.encoders import JSONEncoder
+
+from audit.models import AuditEntry, Channel
+from operations.models import Operation, Post, TaskForce, Unit
+from operations.selectors import operations_for
+from pamilu.scoping import visible_units
+from reports import selectors, services
+from reports.models import Attachment, DailyReport, IdempotencyKey, Incident, ReportActivity
+
+API = Channel.API
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("Laporan tidak dalam status yang mengizinkan perubahan ini.")
+    default_code = "conflict"
+
+
+class IdempotencyKeyReused(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = _("Idempotency-Key ini sudah dipakai untuk permintaan dengan isi berbeda.")
+    default_code = "idempotency_key_reused"
+
+
+ERROR = inline_serializer(
+    name="ReportApiError",
+    fields={
+        "status": serializers.IntegerField(),
+        "code": serializers.CharField(),
+        "detail": serializers.CharField(),
+        "errors": serializers.ListField(child=serializers.DictField()),
+    },
+)
+
+
+def _error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ERROR, description=description)
+
+
+# --- serializers -----------------------------------------------------------------------
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    task_force = serializers.PrimaryKeyRelatedField(
+        queryset=TaskForce.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = ReportActivity
+        fields = ["kind", "task_force", "count", "personnel", "notes"]
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    post = serializers.PrimaryKeyRelatedField(
+        queryset=Post.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Incident
+        fields = [
+            "id",
+            "report",
+            "operation",
+            "unit",
+            "category",
+            "severity",
+            "occurred_at",
+            "place",
+            "post",
+            "description",
+            "action_taken",
+            "deaths",
+            "injured_serious",
+            "injured_light",
+            "loss_rupiah",
+            "forwarded_to_gakkumdu",
+            "latitude",
+            "longitude",
+        ]
+        read_only_fields = ["id", "report", "operation", "unit"]
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "report", "original_name", "content_type", "size", "uploaded_at"]
+        fields += ["download_url"]
+        read_only_fields = fields
+
+    def get_download_url(self, obj: Attachment) -> str:
+        return reverse("attachment-download", args=[obj.pk], request=self.context.get("request"))
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=_("JPEG, PNG, WebP atau PDF (dicek dari isinya)."))
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    operation = serializers.PrimaryKeyRelatedField(queryset=Operation.objects.none())
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text=_("Kosongkan untuk satuan pengguna."),
+    )
+    report_date = serializers.DateField(
+        required=False, help_text=_("Kosongkan untuk hari ini di zona waktu satuan.")
+    )
+    activities = ActivitySerializer(many=True, required=False)
+    incidents = IncidentSerializer(many=True, required=False)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = DailyReport
+        fields = [
+            "id",
+            "operation",
+            "unit",
+            "unit_name",
+            "report_date",
+            "status",
+            "personnel_on_duty",
+            "summary",
+            "obstacles",
+            "next_day_plan",
+            "is_late",
+            "first_submitted_at",
+            "submitted_at",
+            "reviewed_at",
+            "reviewed_by",
+            "return_reason",
+            "activities",
+            "incidents",
+            "attachments",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "status",
+            "is_late",
+            "first_submitted_at",
+            "submitted_at",
+            "reviewed_at",
+            "reviewed_by",
+            "return_reason",
+            "created_at",
+            "updated_at",
+        ]
+        # Uniqueness is the database's job (report_one_per_unit_day), under concurrency too.
+        validators = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "operation" in self.fields:
+            if not self.fields["operation"].read_only:
+                self.fields["operation"].queryset = operations_for(user)
+            if not self.fields["unit"].read_only:
+                self.fields["unit"].queryset = visible_units(user)
+
+
+class ReportUpdateSerializer(ReportSerializer):
+    operation = serializers.PrimaryKeyRelatedField(read_only=True)
+    unit = serializers.PrimaryKeyRelatedField(read_only=True)
+    report_date = serializers.DateField(read_only=True)
+
+
+class ReturnSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEntry
+        fields = ["at", "actor_name", "channel", "action", "changes"]
+
+
+# --- idempotency -----------------------------------------------------------------------
+
+
+def _body_hash(data) -> str:
+    if hasattr(data, "lists"):
+        data = {key: values for key, values in data.lists()}
+    text = json.dumps(data, sort_keys=True, cls=JSONEncoder, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _idempotent(request, handler) -> Response:
+    """Run `handler` once per (user, Idempotency-Key): a retry replays the first response.
+
+    The key row and the report commit in one transaction. A concurrent retry blocks on
+    the unique constraint until the first commits, then replays its response; if the
+    first failed (and rolled back), the retry runs as if it were the first.
+    """
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key:
+        return handler()
+    if len(key) > 255:
+        raise exceptions.ValidationError({"Idempotency-Key": [_("Paling banyak 255 karakter.")]})
+    digest = _body_hash(request.data)
+    target = f"{request.method} {request.path}"[:255]
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                stored = IdempotencyKey.objects.create(
+                    user=request.user,
+                    key=key,
+                    method_path=target,
+                    body_hash=digest,
+                    response_status=0,
+                )
+        except IntegrityError:
+            stored = None
+        if stored is None:
+            first = IdempotencyKey.objects.get(user=request.user, key=key)
+            if first.body_hash != digest or first.method_path != target:
+                raise IdempotencyKeyReused
+            return Response(
+                first.response_body,
+                status=first.response_status,
+                headers={"Idempotent-Replayed": "true"},
+            )
+        response = handler()
+        stored.response_status = response.status_code
+        stored.response_body = json.loads(json.dumps(response.data, cls=JSONEncoder))
+        stored.save(update_fields=["response_status", "response_body"])
+        return response
+
+
+def _service(fn, **kwargs):
+    """Call a service; a state conflict is a 409, a role problem a 403."""
+    try:
+        return fn(**kwargs)
+    except services.ReportStateError as exc:
+        raise Conflict(" ".join(exc.messages)) from None
+    except DjangoPermissionDenied as exc:
+        raise exceptions.PermissionDenied(str(exc) or None) from None
+
+
+# --- viewsets --------------------------------------------------------------------------
+
+TRANSITION_RESPONSES = {
+    200: ReportSerializer,
+    403: _error(_("Peran pengguna tidak mengizinkan perubahan ini.")),
+    404: _error(_("Laporan tidak ditemukan (atau di luar lingkup pengguna).")),
+    409: _error(_("Status laporan tidak mengizinkan perubahan ini.")),
+}
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Laporan anev yang boleh dilihat pengguna")),
+    retrieve=extend_schema(responses={200: ReportSerializer, 404: _error("Not found")}),
+    update=extend_schema(
+        request=ReportUpdateSerializer,
+        responses={
+            200: ReportSerializer,
+            400: _error("Invalid"),
+            403: _error("Forbidden"),
+            404: _error("Not found"),
+            409: _error("Frozen"),
+        },
+    ),
+    partial_update=extend_schema(
+        request=ReportUpdateSerializer,
+        responses={
+            200: ReportSerializer,
+            400: _error("Invalid"),
+            403: _error("Forbidden"),
+            404: _error("Not found"),
+            409: _error("Frozen"),
+        },
+    ),
+)
+class ReportViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Daily anev reports. Drafts and returned reports are editable by the unit's operators;
+    reviewers of an ancestor unit accept or return submitted ones."""
+
+    serializer_class = ReportSerializer
+    filterset_fields = ["status", "report_date", "operation", "unit", "is_late"]
+    ordering_fields = ["report_date", "submitted_at", "updated_at"]
+    search_fields = ["unit__name", "unit__code"]
+
+    def get_queryset(self):
+        return selectors.reports_with_items(self.request.user).order_by("-report_date", "id")
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return ReportUpdateSerializer
+        return ReportSerializer
+
+    def _out(self, report: DailyReport, code: int = status.HTTP_200_OK) -> Response:
+        report = selectors.report_in_scope(self.request.user, report.pk)
+        return Response(ReportSerializer(report, context=self.get_serializer_context()).data, code)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=False,
+                description=_(
+                    "Kunci unik dari klien: pengulangan dengan kunci dan isi yang sama "
+                    "mengembalikan tanggapan pertama tanpa membuat laporan baru."
+                ),
+            )
+        ],
+        responses={
+            201: ReportSerializer,
+            400: _error(_("Isian tidak valid, tanggal di luar operasi, atau laporan ganda.")),
+            403: _error(_("Pengguna bukan operator satuan ini.")),
+            422: _error(_("Idempotency-Key dipakai ulang dengan isi berbeda.")),
+        },
+    )
+    def create(self, request, *args, **kwargs):
+        return _idempotent(request, lambda: self._create(request))
+
+    def _create(self, request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        unit = data.pop("unit", None) or request.user.unit
+        if unit is None:
+            raise exceptions.ValidationError({"unit": [_("Pilih satuan pelapor.")]})
+        report = _service(
+            services.report_create,
+            operation=data.pop("operation"),
+            unit=unit,
+            by=request.user,
+            channel=API,
+            report_date=data.pop("report_date", None),
+            activities=[dict(a) for a in data.pop("activities", [])],
+            incidents=[dict(i) for i in data.pop("incidents", [])],
+            **data,
+        )
+        return self._out(report, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        report = self.get_object()
+        serializer = self.get_serializer(report, data=request.data, partial=kwargs.get("partial"))
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        activities = data.pop("activities", None)
+        incidents = data.pop("incidents", None)
+        report = _service(
+            services.report_update,
+            report=report,
+            by=request.user,
+            channel=API,
+            activities=None if activities is None else [dict(a) for a in activities],
+            incidents=None if incidents is None else [dict(i) for i in incidents],
+            **data,
+        )
+        return self._out(report)
+
+    @extend_schema(request=None, responses=TRANSITION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Send a draft (or a returned report again); after the deadline it is marked late."""
+        report = _service(
+            services.report_submit, report=self.get_object(), by=request.user, channel=API
+        )
+        return self._out(report)
+
+    @extend_schema(request=None, responses=TRANSITION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """Accept a submitted report (reviewers of an ancestor unit)."""
+        report = _service(
+            services.report_accept, report=self.get_object(), by=request.user, channel=API
+        )
+        return self._out(report)
+
+    @extend_schema(
+        request=ReturnSerializer,
+        responses={**TRANSITION_RESPONSES, 400: _error(_("Alasan wajib diisi."))},
+    )
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_report(self, request, pk=None):
+        """Return a submitted report to its unit with a reason (reviewers of an ancestor unit)."""
+        report = self.get_object()
+        serializer = ReturnSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        report = _service(
+            services.report_return,
+            report=report,
+            by=request.user,
+            channel=API,
+            reason=serializer.validated_data["reason"],
+        )
+        return self._out(report)
+
+    @extend_schema(responses={200: AuditEntrySerializer(many=True), 404: _error("Not found")})
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def audit(self, request, pk=None):
+        """The report's audit trail, oldest first (read-only)."""
+        from audit.services import entries_for
+
+        entries = entries_for(self.get_object()).order_by("at", "id")
+        return Response(AuditEntrySerializer(entries, many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={
+            201: AttachmentSerializer,
+            400: _error(_("Jenis berkas tidak diterima atau berkas terlalu besar.")),
+            403: _error("Forbidden"),
+            404: _error("Not found"),
+            409: _error("Frozen"),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        parser_classes=[MultiPartParser, FormParser],
+        url_path="attachments",
+        url_name="attachments",
+    )
+    def add_attachment(self, request, pk=None):
+        """Attach a photo or PDF; its type is checked from the content."""
+        report = self.get_object()
+        serializer = AttachmentUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        attachment = _service(
+            services.attachment_add,
+            report=report,
+            by=request.user,
+            channel=API,
+            upload=serializer.validated_data["file"],
+        )
+        return Response(
+            AttachmentSerializer(attachment, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Kejadian menonjol of the reports the user may see (written through their report)."""
+
+    serializer_class = IncidentSerializer
+    filterset_fields = ["category", "severity", "operation", "unit", "report"]
+    ordering_fields = ["occurred_at"]
+
+    def get_queryset(self):
+        return selectors.incidents_for(self.request.user).order_by("-occurred_at", "id")
+
+
+@extend_schema_view(
+    destroy=extend_schema(
+        responses={204: None, 403: _error("Forbidden"), 404: _error("Not found"), 409: _error("Frozen")}
+    )
+)
+class AttachmentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Attachments of the reports the user may see. Upload through the report."""
+
+    serializer_class = AttachmentSerializer
+    filterset_fields = ["report"]
+
+    def get_queryset(self):
+        return selectors.attachments_for(self.request.user).order_by("uploaded_at", "id")
+
+    def perform_destroy(self, instance):
+        _service(services.attachment_remove, attachment=instance, by=self.request.user, channel=API)
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            404: _error("Not found"),
+        }
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def download(self, request, pk=None):
+        """The file itself, only for users who may see its report."""
+        attachment = self.get_object()
+        return FileResponse(
+            attachment.file.open("rb"),
+            content_type=attachment.content_type,
+            as_attachment=True,
+            filename=attachment.original_name,
+        )

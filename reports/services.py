@@ -1,0 +1,467 @@
+"""Every write to daily reports: create, edit, the review workflow and attachments.
+
+Each function is one transaction that writes an audit entry; the transitions also mark
+the summaries that include the report stale (summaries.services).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from audit.services import record
+from operations import clock
+from operations.models import Operation, Unit
+from pamilu.scoping import can_review_unit, can_write_for_unit
+from reports.models import Attachment, DailyReport, Incident, ReportActivity, ReportStatus
+from summaries.services import mark_stale_for_report
+
+EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+REPORT_FIELDS = ["personnel_on_duty", "summary", "obstacles", "next_day_plan"]
+ACTIVITY_FIELDS = ["kind", "task_force", "count", "personnel", "notes"]
+INCIDENT_FIELDS = [
+    "category",
+    "severity",
+    "occurred_at",
+    "place",
+    "post",
+    "description",
+    "action_taken",
+    "deaths",
+    "injured_serious",
+    "injured_light",
+    "loss_rupiah",
+    "forwarded_to_gakkumdu",
+    "latitude",
+    "longitude",
+]
+# Accepted attachment types, detected from the content: MIME type → extension.
+ATTACHMENT_TYPES = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "application/pdf": "pdf",
+}
+
+
+class ReportStateError(ValidationError):
+    """The report is not in a state that allows this change (e.g. editing a submitted one)."""
+
+
+# --- checks ----------------------------------------------------------------------------
+
+
+def check_report_date(*, operation: Operation, unit: Unit, report_date: dt.date) -> None:
+    """A report is for a day of the operation that has begun in the unit's own zone."""
+    today = clock.local_date(unit)
+    if report_date > today:
+        raise ValidationError(
+            {
+                "report_date": _(
+                    "Tanggal %(day)s belum tiba di %(unit)s: hari ini %(today)s (%(zone)s)."
+                )
+                % {
+                    "day": date_format(report_date, "j F Y"),
+                    "unit": unit.name,
+                    "today": date_format(today, "j F Y"),
+                    "zone": unit.zone_abbreviation,
+                }
+            }
+        )
+    if not operation.covers(report_date):
+        raise ValidationError(
+            {
+                "report_date": _(
+                    "Tanggal %(day)s di luar masa %(operation)s (%(start)s – %(end)s)."
+                )
+                % {
+                    "day": date_format(report_date, "j F Y"),
+                    "operation": operation.name,
+                    "start": date_format(operation.start_date, "j F Y"),
+                    "end": date_format(operation.end_date, "j F Y"),
+                }
+            }
+        )
+
+
+def _check_takes_part(operation: Operation, unit: Unit) -> None:
+    if not unit.path.startswith(operation.unit.path) or unit.kind not in (
+        operation.reporting_kinds or []
+    ):
+        raise ValidationError(
+            {
+                "operation": _("%(unit)s tidak wajib melapor dalam %(operation)s.")
+                % {"unit": unit.name, "operation": operation.name}
+            }
+        )
+
+
+def _check_writer(by, unit: Unit) -> None:
+    if not can_write_for_unit(by, unit):
+        raise PermissionDenied(_("Hanya operator satuan ini yang dapat mengubah laporannya."))
+
+
+def _check_reviewer(by, report: DailyReport) -> None:
+    if not can_review_unit(by, report.unit):
+        raise PermissionDenied(
+            _("Hanya pemeriksa dari satuan atas yang dapat menerima atau mengembalikan laporan.")
+        )
+
+
+def _check_items(operation: Operation, activities, incidents) -> None:
+    errors: dict[str, list[str]] = {}
+    for item in activities or ():
+        task_force = item.get("task_force")
+        if task_force is not None and task_force.operation_id != operation.pk:
+            errors.setdefault("activities", []).append(_("Satgas bukan dari operasi ini."))
+    for item in incidents or ():
+        post = item.get("post")
+        if post is not None and post.operation_id != operation.pk:
+            errors.setdefault("incidents", []).append(_("Pos/TPS bukan dari operasi ini."))
+        occurred = item.get("occurred_at")
+        if occurred is not None and occurred > timezone.now() + dt.timedelta(minutes=5):
+            errors.setdefault("incidents", []).append(
+                _("Waktu kejadian tidak boleh di masa depan.")
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- audit helpers ---------------------------------------------------------------------
+
+
+def _plain_items(items: Iterable[Any], fields: list[str]) -> list[dict[str, Any]]:
+    result = []
+    for item in items:
+        get = item.get if isinstance(item, dict) else lambda name, obj=item: getattr(obj, name)
+        result.append({name: get(name) for name in fields if get(name) not in (None, "", 0)})
+    return result
+
+
+def _report_state(report: DailyReport) -> dict[str, Any]:
+    state = {name: getattr(report, name) for name in REPORT_FIELDS}
+    state["activities"] = _plain_items(report.activities.all(), ACTIVITY_FIELDS)
+    state["incidents"] = _plain_items(report.incidents.all(), INCIDENT_FIELDS)
+    return state
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    from audit.services import _plain
+
+    before, after = _plain(before), _plain(after)
+    return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
+
+
+def _write_items(report: DailyReport, activities, incidents) -> None:
+    if activities is not None:
+        report.activities.all().delete()
+        ReportActivity.objects.bulk_create(
+            ReportActivity(report=report, **{k: v for k, v in a.items() if k in ACTIVITY_FIELDS})
+            for a in activities
+        )
+    if incidents is not None:
+        report.incidents.all().delete()
+        Incident.objects.bulk_create(
+            Incident(
+                report=report,
+                operation_id=report.operation_id,
+                unit_id=report.unit_id,
+                **{k: v for k, v in i.items() if k in INCIDENT_FIELDS},
+            )
+            for i in incidents
+        )
+
+
+# --- writes ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_create(
+    *,
+    operation: Operation,
+    unit: Unit,
+    by,
+    channel: str,
+    report_date: dt.date | None = None,
+    activities: list[dict] | None = None,
+    incidents: list[dict] | None = None,
+    **fields,
+) -> DailyReport:
+    """A draft report of `unit` for `report_date` (default: the unit's own today)."""
+    _check_writer(by, unit)
+    _check_takes_part(operation, unit)
+    report_date = report_date or clock.local_date(unit)
+    check_report_date(operation=operation, unit=unit, report_date=report_date)
+    _check_items(operation, activities, incidents)
+    unknown = set(fields) - set(REPORT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown report fields: {sorted(unknown)}")
+    report = DailyReport(
+        operation=operation, unit=unit, report_date=report_date, created_by=by, **fields
+    )
+    report.full_clean(exclude=["operation", "unit", "created_by"], validate_unique=False)
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        raise ValidationError(
+            {
+                "report_date": _(
+                    "Laporan %(unit)s untuk tanggal %(day)s dalam operasi ini sudah ada."
+                )
+                % {"unit": unit.name, "day": date_format(report_date, "j F Y")}
+            },
+            code="duplicate",
+        ) from None
+    _write_items(report, activities or [], incidents or [])
+    after = _report_state(report)
+    after.update(operation=operation, report_date=report_date, status=report.status)
+    record(actor=by, channel=channel, action="report.create", obj=report, changes=after)
+    return report
+
+
+@transaction.atomic
+def report_update(
+    *,
+    report: DailyReport,
+    by,
+    channel: str,
+    activities: list[dict] | None = None,
+    incidents: list[dict] | None = None,
+    **fields,
+) -> DailyReport:
+    """Change a draft or returned report; a submitted or accepted one is frozen."""
+    _check_writer(by, report.unit)
+    unknown = set(fields) - set(REPORT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown report fields: {sorted(unknown)}")
+    locked = DailyReport.objects.select_for_update().get(pk=report.pk)
+    if locked.status not in EDITABLE:
+        raise ReportStateError(
+            _("Laporan berstatus %(status)s tidak dapat diubah.")
+            % {"status": locked.get_status_display()},
+            code="frozen",
+        )
+    _check_items(locked.operation, activities, incidents)
+    before = _report_state(locked)
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.full_clean(exclude=["operation", "unit", "created_by"], validate_unique=False)
+    locked.save()
+    _write_items(locked, activities, incidents)
+    changes = _changes(before, _report_state(locked))
+    if changes:
+        record(actor=by, channel=channel, action="report.update", obj=locked, changes=changes)
+    return locked
+
+
+def _claim(report: DailyReport, old: Iterable[str], **values) -> DailyReport:
+    """Move the report out of one of the `old` states atomically, or raise."""
+    claimed = DailyReport.objects.filter(pk=report.pk, status__in=list(old)).update(**values)
+    fresh = DailyReport.objects.select_related("unit", "operation").get(pk=report.pk)
+    if claimed != 1:
+        raise ReportStateError(
+            _("Laporan sudah berstatus %(status)s.") % {"status": fresh.get_status_display()},
+            code="state",
+        )
+    return fresh
+
+
+@transaction.atomic
+def report_submit(*, report: DailyReport, by, channel: str) -> DailyReport:
+    """Send a draft, or send a returned report again. After the deadline it is marked late
+    (by the first submission only), never refused."""
+    _check_writer(by, report.unit)
+    now = timezone.now()
+    late = clock.is_late(report.operation, report.unit, report.report_date, now)
+    previous = report.status
+    fresh = _claim(
+        report,
+        EDITABLE,
+        status=ReportStatus.SUBMITTED,
+        submitted_at=now,
+        first_submitted_at=Coalesce(F("first_submitted_at"), Value(now)),
+        is_late=Case(When(first_submitted_at__isnull=True, then=Value(late)), default=F("is_late")),
+        updated_at=now,
+    )
+    resubmit = fresh.first_submitted_at != now
+    record(
+        actor=by,
+        channel=channel,
+        action="report.resubmit" if resubmit else "report.submit",
+        obj=fresh,
+        changes={
+            "status": [previous, fresh.status],
+            "submitted_at": [report.submitted_at, now],
+            **({} if resubmit else {"is_late": [False, fresh.is_late]}),
+        },
+    )
+    mark_stale_for_report(report=fresh)
+    return fresh
+
+
+@transaction.atomic
+def report_return(*, report: DailyReport, by, channel: str, reason: str) -> DailyReport:
+    """A reviewer of an ancestor unit sends a submitted report back with a reason."""
+    _check_reviewer(by, report)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Tuliskan alasan pengembalian.")})
+    now = timezone.now()
+    fresh = _claim(
+        report,
+        [ReportStatus.SUBMITTED],
+        status=ReportStatus.RETURNED,
+        return_reason=reason,
+        reviewed_by=by,
+        reviewed_at=now,
+        updated_at=now,
+    )
+    record(
+        actor=by,
+        channel=channel,
+        action="report.return",
+        obj=fresh,
+        changes={
+            "status": [ReportStatus.SUBMITTED, ReportStatus.RETURNED],
+            "return_reason": [report.return_reason, reason],
+        },
+    )
+    mark_stale_for_report(report=fresh)
+    return fresh
+
+
+@transaction.atomic
+def report_accept(*, report: DailyReport, by, channel: str) -> DailyReport:
+    """A reviewer of an ancestor unit accepts a submitted report."""
+    _check_reviewer(by, report)
+    now = timezone.now()
+    fresh = _claim(
+        report,
+        [ReportStatus.SUBMITTED],
+        status=ReportStatus.ACCEPTED,
+        reviewed_by=by,
+        reviewed_at=now,
+        updated_at=now,
+    )
+    record(
+        actor=by,
+        channel=channel,
+        action="report.accept",
+        obj=fresh,
+        changes={"status": [ReportStatus.SUBMITTED, ReportStatus.ACCEPTED]},
+    )
+    mark_stale_for_report(report=fresh)
+    return fresh
+
+
+# --- attachments -----------------------------------------------------------------------
+
+
+def attachment_check(upload) -> tuple[str, str]:
+    """(MIME type, extension) of an upload, detected from its content; else a clear error."""
+    limit = settings.PAMILU_ATTACHMENT_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            {
+                "file": _("Berkas %(name)s terlalu besar (%(size)s); batasnya %(limit)s.")
+                % {
+                    "name": upload.name,
+                    "size": _human_size(upload.size),
+                    "limit": _human_size(limit),
+                }
+            },
+            code="too_large",
+        )
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in ATTACHMENT_TYPES:
+        raise ValidationError(
+            {
+                "file": _(
+                    "Isi berkas %(name)s bukan foto (JPEG, PNG, WebP) atau PDF, "
+                    "apa pun nama berkasnya."
+                )
+                % {"name": upload.name}
+            },
+            code="bad_type",
+        )
+    return kind.mime, ATTACHMENT_TYPES[kind.mime]
+
+
+def _human_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{size / 1024:.0f} KB"
+
+
+@transaction.atomic
+def attachment_add(*, report: DailyReport, by, channel: str, upload) -> Attachment:
+    """Attach a photo or PDF to a draft or returned report, under a server-chosen name."""
+    _check_writer(by, report.unit)
+    mime, extension = attachment_check(upload)
+    locked = DailyReport.objects.select_for_update().get(pk=report.pk)
+    if locked.status not in EDITABLE:
+        raise ReportStateError(
+            _("Laporan berstatus %(status)s tidak dapat diubah.")
+            % {"status": locked.get_status_display()},
+            code="frozen",
+        )
+    original = (getattr(upload, "name", "") or "lampiran")[-255:]
+    upload.seek(0)
+    attachment = Attachment(
+        report=locked,
+        original_name=original,
+        content_type=mime,
+        size=upload.size,
+        uploaded_by=by,
+    )
+    attachment.file.save(f"upload.{extension}", ContentFile(upload.read()), save=False)
+    attachment.save()
+    record(
+        actor=by,
+        channel=channel,
+        action="attachment.add",
+        obj=locked,
+        changes={"attachments": [None, f"{original} ({mime}, {upload.size} B)"]},
+    )
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: Attachment, by, channel: str) -> None:
+    report = attachment.report
+    _check_writer(by, report.unit)
+    locked = DailyReport.objects.select_for_update().get(pk=report.pk)
+    if locked.status not in EDITABLE:
+        raise ReportStateError(
+            _("Laporan berstatus %(status)s tidak dapat diubah.")
+            % {"status": locked.get_status_display()},
+            code="frozen",
+        )
+    name = attachment.file.name
+    description = f"{attachment.original_name} ({attachment.content_type}, {attachment.size} B)"
+    attachment.delete()
+    storage = attachment.file.storage
+    transaction.on_commit(lambda: storage.delete(name))
+    record(
+        actor=by,
+        channel=channel,
+        action="attachment.remove",
+        obj=locked,
+        changes={"attachments": [description, None]},
+    )
