@@ -1,0 +1,34 @@
+"""GET /api/v1/dashboard/: the command-center dashboard's numbers as JSON."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.decorators import api_view
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from operations import dashboard as board
+
+
+@extend_schema(
+    operation_id="dashboard_retrieve",
+    summary="Dashboard of an operation for a unit's subtree",
+    description=(
+        "Reporting compliance (on time, late, missing) per direct child of `unit`, the "
+        "units still missing with their local deadline, personnel on duty and committed "
+        "against the TPS security pattern, incidents, map markers and daily trends. "
+        "Without `day`, each unit is counted for its own local today (WIB/WITA/WIT)."
+    ),
+    parameters=[
+        OpenApiParameter("operation", str, description="Operation code (default: running one)"),
+        OpenApiParameter("unit", str, description="Unit code or id within your scope"),
+        OpenApiParameter("day", OpenApiTypes.DATE, description="Calendar day (ISO)"),
+    ],
+    responses={200: OpenApiTypes.OBJECT},
+    tags=["dashboard"],
+)
+@api_view(["GET"])
+def dashboard(request: Request) -> Response:
+    query = board.resolve_query(request.user, request.query_params)
+    return Response(board.as_json(board.build(request.user, query)))
