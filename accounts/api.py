@@ -23,6 +23,7 @@ class IsAdministrator(permissions.BasePermission):
 
 class ApiTokenSerializer(serializers.ModelSerializer):
     id = serializers.CharField(source="digest", read_only=True)
+    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.none())
     username = serializers.CharField(source="user.username", read_only=True)
     is_expired = serializers.BooleanField(read_only=True)
 
@@ -31,6 +32,13 @@ class ApiTokenSerializer(serializers.ModelSerializer):
         fields = ["id", "token_key", "user", "username", "created", "expiry", "is_expired"]
         read_only_fields = ["token_key", "created"]
         extra_kwargs = {"expiry": {"required": True, "allow_null": False}}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["user"].queryset = scope(request.user, User.objects.all(), "unit")
+        return fields
 
 
 class ApiTokenIssuedSerializer(ApiTokenSerializer):
@@ -65,14 +73,6 @@ class ApiTokenViewSet(
 
     def get_queryset(self):
         return scope(self.request.user, ApiToken.objects.select_related("user"), "user__unit")
-
-    def get_serializer(self, *args, **kwargs):
-        serializer = super().get_serializer(*args, **kwargs)
-        if "user" in serializer.fields:
-            serializer.fields["user"].queryset = scope(
-                self.request.user, User.objects.all(), "unit"
-            )
-        return serializer
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
