@@ -212,7 +212,7 @@ class AuditEntrySerializer(serializers.ModelSerializer):
 
 def _body_hash(data) -> str:
     if hasattr(data, "lists"):
-        data = {key: values for key, values in data.lists()}
+        data = dict(data.lists())
     text = json.dumps(data, sort_keys=True, cls=JSONEncoder, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -485,7 +485,12 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(
     destroy=extend_schema(
-        responses={204: None, 403: _error("Forbidden"), 404: _error("Not found"), 409: _error("Frozen")}
+        responses={
+            204: None,
+            403: _error("Forbidden"),
+            404: _error("Not found"),
+            409: _error("Frozen"),
+        }
     )
 )
 class AttachmentViewSet(

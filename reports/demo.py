@@ -96,12 +96,8 @@ def load(ctx: DemoContext) -> None:
         return
     now = timezone.now()
     system = _system_user()
-    operators = {
-        u.unit_id: u for u in User.objects.filter(role=Role.OPERATOR, unit__isnull=False)
-    }
-    reviewers = {
-        u.unit_id: u for u in User.objects.filter(role=Role.REVIEWER, unit__isnull=False)
-    }
+    operators = {u.unit_id: u for u in User.objects.filter(role=Role.OPERATOR, unit__isnull=False)}
+    reviewers = {u.unit_id: u for u in User.objects.filter(role=Role.REVIEWER, unit__isnull=False)}
     task_forces = list(operation.task_forces.filter(level=UnitKind.POLRES))
     units = list(reporting_units(operation).order_by("path"))
     days = [ctx.today - dt.timedelta(days=n) for n in range(DAYS - 1, -1, -1)]
@@ -155,7 +151,9 @@ def load(ctx: DemoContext) -> None:
                 ReportActivity(
                     report=report,
                     kind=kind,
-                    task_force=rng.choice(task_forces) if task_forces and rng.random() < 0.4 else None,
+                    task_force=rng.choice(task_forces)
+                    if task_forces and rng.random() < 0.4
+                    else None,
                     count=rng.randint(1, 6),
                     personnel=rng.randint(low, high),
                 )

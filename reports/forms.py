@@ -84,7 +84,9 @@ class ActivityForm(forms.Form):
         label=_("Satgas"), queryset=TaskForce.objects.none(), required=False
     )
     count = forms.IntegerField(
-        label=_("Berapa kali"), min_value=1, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+        label=_("Berapa kali"),
+        min_value=1,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     personnel = forms.IntegerField(
         label=_("Personel"),
@@ -122,7 +124,9 @@ class IncidentForm(forms.Form):
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     place = forms.CharField(label=_("Tempat / pos"), max_length=255)
-    description = forms.CharField(label=_("Uraian kejadian"), widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("Uraian kejadian"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     action_taken = forms.CharField(
         label=_("Tindakan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

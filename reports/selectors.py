@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
 from audit.services import entries_for
 from pamilu.scoping import get_in_scope_or_404, scope
-from reports.models import Attachment, DailyReport, Incident, ReportActivity, ReportStatus
+from reports.models import (
+    ActivityKind,
+    Attachment,
+    DailyReport,
+    Incident,
+    IncidentCategory,
+    ReportActivity,
+    ReportStatus,
+    Severity,
+)
 
 
 def reports_for(user) -> QuerySet[DailyReport]:
@@ -54,26 +67,55 @@ TRAIL_LABELS = {
     "incidents": _("Kejadian menonjol"),
     "attachments": _("Lampiran"),
 }
+ACTION_LABELS = {
+    "report.create": _("Dibuat"),
+    "report.update": _("Diubah"),
+    "report.submit": _("Dikirim"),
+    "report.resubmit": _("Dikirim ulang"),
+    "report.return": _("Dikembalikan"),
+    "report.accept": _("Diterima"),
+    "attachment.add": _("Lampiran ditambah"),
+    "attachment.remove": _("Lampiran dihapus"),
+}
+# Choice values shown with their labels, whichever model they come from.
+CHOICE_FIELDS = {
+    "status": ReportStatus,
+    "kind": ActivityKind,
+    "category": IncidentCategory,
+    "severity": Severity,
+}
 
 
 def _label(name: str) -> str:
     if name in TRAIL_LABELS:
         return str(TRAIL_LABELS[name])
-    try:
-        return str(DailyReport._meta.get_field(name).verbose_name)
-    except Exception:  # noqa: BLE001 - any unknown key is shown as it is
-        return name
+    for model in (DailyReport, Incident, ReportActivity):
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            continue
+    return name
 
 
-def _describe(value: Any) -> str:
+def _describe(value: Any, name: str = "") -> str:
+    """A change's value as a person reads it: labels, local times, yes/no."""
     if value is None or value == "":
         return "–"
     if isinstance(value, list):
-        return "; ".join(_describe(v) for v in value) or "–"
+        return "; ".join(_describe(v, name) for v in value) or "–"
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {_describe(v)}" for k, v in value.items())
+        return ", ".join(f"{_label(k)}: {_describe(v, k)}" for k, v in value.items())
     if isinstance(value, bool):
         return str(_("ya") if value else _("tidak"))
+    if name in CHOICE_FIELDS and value in CHOICE_FIELDS[name].values:
+        return str(CHOICE_FIELDS[name](value).label)
+    if isinstance(value, str) and len(value) >= 19 and value[10:11] == "T":
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if timezone.is_aware(moment):
+            return date_format(timezone.localtime(moment), "j M Y H:i T")
     return str(value)
 
 
@@ -84,10 +126,24 @@ def audit_trail(report: DailyReport) -> list[dict[str, Any]]:
     for entry in entries:
         rows = []
         for name, change in (entry.changes or {}).items():
-            if isinstance(change, list) and len(change) == 2:
+            if name in ("activities", "incidents"):
+                old, new = change if _is_pair(change) else (None, change)
+            elif isinstance(change, list) and len(change) == 2:
                 old, new = change
             else:
                 old, new = None, change
-            rows.append({"field": _label(name), "old": _describe(old), "new": _describe(new)})
-        trail.append({"entry": entry, "rows": rows})
+            rows.append(
+                {"field": _label(name), "old": _describe(old, name), "new": _describe(new, name)}
+            )
+        label = ACTION_LABELS.get(entry.action, entry.action)
+        trail.append({"entry": entry, "label": str(label), "rows": rows})
     return trail
+
+
+def _is_pair(change: Any) -> bool:
+    """[old list, new list] (an update) rather than the list itself (a creation)."""
+    return (
+        isinstance(change, list)
+        and len(change) == 2
+        and all(isinstance(side, list) for side in change)
+    )

@@ -286,7 +286,12 @@ def report_submit(*, report: DailyReport, by, channel: str) -> DailyReport:
     _check_writer(by, report.unit)
     now = timezone.now()
     late = clock.is_late(report.operation, report.unit, report.report_date, now)
-    previous = report.status
+    current = (
+        DailyReport.objects.select_for_update()
+        .only("status", "first_submitted_at", "submitted_at")
+        .get(pk=report.pk)
+    )
+    previous, resubmit = current.status, current.first_submitted_at is not None
     fresh = _claim(
         report,
         EDITABLE,
@@ -296,7 +301,6 @@ def report_submit(*, report: DailyReport, by, channel: str) -> DailyReport:
         is_late=Case(When(first_submitted_at__isnull=True, then=Value(late)), default=F("is_late")),
         updated_at=now,
     )
-    resubmit = fresh.first_submitted_at != now
     record(
         actor=by,
         channel=channel,
@@ -304,7 +308,7 @@ def report_submit(*, report: DailyReport, by, channel: str) -> DailyReport:
         obj=fresh,
         changes={
             "status": [previous, fresh.status],
-            "submitted_at": [report.submitted_at, now],
+            "submitted_at": [current.submitted_at, now],
             **({} if resubmit else {"is_late": [False, fresh.is_late]}),
         },
     )

@@ -167,9 +167,11 @@ def _report_form(request: HttpRequest, report: DailyReport | None) -> HttpRespon
                     if request.POST.get("action") == "submit":
                         report = services.report_submit(report=report, by=user, channel=WEB)
             except ValidationError as exc:
-                if report is not None and report.pk and not DailyReport.objects.filter(
-                    pk=report.pk
-                ).exists():
+                if (
+                    report is not None
+                    and report.pk
+                    and not DailyReport.objects.filter(pk=report.pk).exists()
+                ):
                     report = None
                 _apply_service_errors(form, exc)
             else:

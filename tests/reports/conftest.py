@@ -32,7 +32,9 @@ def frozen():
 def stale_marks(monkeypatch):
     """Every report passed to summaries.services.mark_stale_for_report, in order."""
     calls = []
-    monkeypatch.setattr(services, "mark_stale_for_report", lambda *, report: calls.append(report.pk))
+    monkeypatch.setattr(
+        services, "mark_stale_for_report", lambda *, report: calls.append(report.pk)
+    )
     return calls
 
 

@@ -25,11 +25,13 @@ def test_report_create_is_a_draft_with_one_audit_entry(personas, make_report):
     assert report.status == ReportStatus.DRAFT
     assert report.report_date == DAY
     assert report.created_by == personas.kapolsek_a
-    assert list(report.activities.values_list("kind", "count", "personnel")) == [
-        ("patroli", 3, 12)
-    ]
+    assert list(report.activities.values_list("kind", "count", "personnel")) == [("patroli", 3, 12)]
     entry = entries_for(report).get()
-    assert (entry.action, entry.channel, entry.actor) == ("report.create", "web", personas.kapolsek_a)
+    assert (entry.action, entry.channel, entry.actor) == (
+        "report.create",
+        "web",
+        personas.kapolsek_a,
+    )
     assert entry.changes["personnel_on_duty"] == 18
     assert entry.changes["summary"] == "Aman terkendali."
 
@@ -228,7 +230,9 @@ def test_operator_cannot_accept_their_own_report(personas, make_report):
     assert report.status == ReportStatus.SUBMITTED
 
 
-@pytest.mark.parametrize("persona", ["outsider", "command_center", "kapolsek_b", "outsider_operator"])
+@pytest.mark.parametrize(
+    "persona", ["outsider", "command_center", "kapolsek_b", "outsider_operator"]
+)
 def test_only_reviewers_of_an_ancestor_unit_accept(personas, make_report, persona):
     report = make_report(personas.kapolsek_a, status="submitted")
     with pytest.raises(PermissionDenied):

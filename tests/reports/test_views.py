@@ -9,7 +9,13 @@ from audit.models import AuditEntry
 from reports.models import DailyReport, ReportStatus
 from tests.reports.conftest import DAY
 
-OBJECT_ROUTES = ["reports:detail", "reports:edit", "reports:submit", "reports:accept", "reports:return"]
+OBJECT_ROUTES = [
+    "reports:detail",
+    "reports:edit",
+    "reports:submit",
+    "reports:accept",
+    "reports:return",
+]
 
 
 def _form_data(op, **extra):
@@ -49,7 +55,9 @@ def _form_data(op, **extra):
     return data
 
 
-def test_create_page_defaults_to_the_running_operation_and_local_today(client, personas, op, frozen):
+def test_create_page_defaults_to_the_running_operation_and_local_today(
+    client, personas, op, frozen
+):
     client.force_login(personas.kapolsek_a)
     response = client.get(reverse("reports:create"))
     form = response.context["form"]
@@ -189,7 +197,9 @@ def test_operator_cannot_accept_their_own_report_in_the_browser(client, personas
     report = make_report(personas.kapolsek_a, status="submitted")
     client.force_login(personas.kapolsek_a)
     assert client.post(reverse("reports:accept", args=[report.pk])).status_code == 403
-    assert client.post(reverse("reports:return", args=[report.pk]), {"reason": "x"}).status_code == 403
+    assert (
+        client.post(reverse("reports:return", args=[report.pk]), {"reason": "x"}).status_code == 403
+    )
     report.refresh_from_db()
     assert report.status == "submitted"
 
