@@ -109,6 +109,20 @@ def test_overlap_refused_by_database_itself(setup):
     )
 
 
+@pytest.fixture
+def ranks():
+    """Transactional tests flush the database, data migrations included: keep the ranks
+    there before and after (for the tests that run next on this worker)."""
+    import importlib
+
+    from django.apps import apps
+
+    load = importlib.import_module("personnel.migrations.0002_ranks").load
+    load(apps, None)
+    yield
+    load(apps, None)
+
+
 def _race(work) -> list:
     """Run `work(i)` in two threads, each on its own database connection, released together."""
     barrier = threading.Barrier(2)
@@ -133,7 +147,7 @@ def _race(work) -> list:
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_two_racing_requests_exactly_one_wins(tree):
+def test_two_racing_requests_exactly_one_wins(ranks, tree):
     from tests import builders
 
     operation = builders.operation(tree.mabes)
@@ -156,7 +170,7 @@ def test_two_racing_requests_exactly_one_wins(tree):
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_two_racing_raw_inserts_database_lets_one_win(tree):
+def test_two_racing_raw_inserts_database_lets_one_win(ranks, tree):
     """Without the service's lock, two connections inserting at once: the constraint decides."""
     from tests import builders
 

@@ -1,0 +1,341 @@
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from operations.models import Event, EventKind, Vulnerability
+from personnel.models import Apel, Deployment
+from personnel.services import apel_record, deployment_create
+from tests.personnel.helpers import assigned, at, tps, warehouse
+
+KR, R = Vulnerability.KURANG_RAWAN, Vulnerability.RAWAN
+
+
+@pytest.fixture
+def data(tree, operation):
+    budi = assigned(operation, tree.sirimau, name="Budi Santoso", nrp="85010001", rank="BRIPKA")
+    posts = tps(operation, tree.sirimau, R, 2)
+    gudang = warehouse(operation, tree.ambon)
+    return budi, posts, gudang
+
+
+def _q(unit, operation, **extra):
+    params = {"unit": unit.code, "operation": operation.code, **extra}
+    return "?" + "&".join(f"{k}={v}" for k, v in params.items())
+
+
+def test_deploy_form_creates_deployment_in_local_time(client, personas, tree, operation, data):
+    _budi, posts, _g = data
+    client.force_login(personas.kapolsek_a)
+    url = reverse("personnel:deployment_create") + _q(tree.sirimau, operation)
+    response = client.post(
+        url,
+        {
+            "nrp": "85010001",
+            "post_code": posts[0].code,
+            "starts_at": "2024-02-14T07:00",
+            "ends_at": "2024-02-14T15:00",
+        },
+    )
+    assert response.status_code == 302
+    deployment = Deployment.objects.get()
+    assert deployment.starts_at == at(13, 22)  # 07:00 WIT
+    assert deployment.post == posts[0]
+
+
+def test_deploy_form_shows_clash_beside_nrp_and_keeps_input(
+    client, personas, tree, operation, data
+):
+    budi, posts, _g = data
+    deployment_create(assignment=budi, post=posts[0], starts_at=at(13, 22), ends_at=at(14, 6))
+    client.force_login(personas.kapolsek_a)
+    url = reverse("personnel:deployment_create") + _q(tree.sirimau, operation)
+    response = client.post(
+        url,
+        {
+            "nrp": "85010001",
+            "post_code": posts[1].code,
+            "starts_at": "2024-02-14T14:00",
+            "ends_at": "2024-02-14T20:00",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "Budi Santoso" in errors["nrp"][0]
+    assert "14/02/2024 07:00–15:00 WIT" in errors["nrp"][0]
+    body = response.content.decode()
+    assert posts[1].code in body  # what was typed is kept
+    assert Deployment.objects.count() == 1
+
+
+def test_command_center_may_not_deploy(client, personas, tree, operation, data):
+    client.force_login(personas.command_center)
+    url = reverse("personnel:deployment_create") + _q(tree.sirimau, operation)
+    assert client.get(url).status_code == 403
+
+
+@pytest.mark.outsider(
+    "personnel:deployments",
+    "personnel:deployment_create",
+    "personnel:deployment_import",
+    "personnel:roster_pdf",
+    "personnel:coverage",
+    "personnel:plotting",
+    "personnel:guard_gaps",
+    "personnel:events",
+    "personnel:apels",
+    "personnel:apel_create",
+    "personnel:readiness_panel",
+)
+@pytest.mark.parametrize("persona", ["outsider", "outsider_operator", "kapolsek_b"])
+def test_outsider_gets_404_for_ambon_units(client, personas, tree, operation, data, persona):
+    client.force_login(getattr(personas, persona))
+    for name in [
+        "personnel:deployments",
+        "personnel:deployment_create",
+        "personnel:deployment_import",
+        "personnel:roster_pdf",
+        "personnel:coverage",
+        "personnel:guard_gaps",
+        "personnel:events",
+        "personnel:apels",
+        "personnel:apel_create",
+        "personnel:readiness_panel",
+    ]:
+        assert client.get(reverse(name) + _q(tree.sirimau, operation)).status_code == 404, name
+    plotting = reverse("personnel:plotting") + _q(tree.ambon, operation)
+    assert client.get(plotting).status_code == 404
+    assert (
+        client.get(reverse("personnel:readiness_panel") + f"?unit={tree.ambon.pk}").status_code
+        == 404
+    )
+
+
+@pytest.mark.outsider("personnel:deployment_delete")
+def test_outsider_cannot_cancel_deployment(client, personas, tree, operation, data):
+    budi, posts, _g = data
+    deployment = deployment_create(
+        assignment=budi, post=posts[0], starts_at=at(14, 0), ends_at=at(14, 8)
+    )
+    url = reverse("personnel:deployment_delete", args=[deployment.pk])
+    client.force_login(personas.outsider)
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
+    client.force_login(personas.kapolsek_b)
+    assert client.post(url).status_code == 404
+    assert Deployment.objects.count() == 1
+    client.force_login(personas.kapolsek_a)
+    assert "Ya, batalkan" in client.get(url).content.decode()
+    assert client.post(url).status_code == 302
+    assert not Deployment.objects.exists()
+
+
+def test_deployment_list_query_count_constant(
+    client, personas, tree, operation, data, django_assert_num_queries
+):
+    budi, posts, gudang = data
+    deployment_create(assignment=budi, post=posts[0], starts_at=at(14, 0), ends_at=at(14, 8))
+    client.force_login(personas.reviewer)
+    url = reverse("personnel:deployments") + _q(tree.ambon, operation)
+    client.get(url)  # warm the session/user caches
+    with django_assert_num_queries(9) as one:
+        response = client.get(url)
+    assert response.context["page"].paginator.count == 1
+    for hour in range(12):
+        guard = assigned(operation, tree.ambon)
+        deployment_create(
+            assignment=guard, post=gudang, starts_at=at(14, hour), ends_at=at(14, hour + 1)
+        )
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(url)
+    assert response.context["page"].paginator.count == 13
+    assert "85010001" in response.content.decode()
+
+
+def test_roster_pdf_lists_who_where_when(client, personas, tree, operation, data):
+    budi, posts, gudang = data
+    deployment_create(assignment=budi, post=posts[0], starts_at=at(13, 22), ends_at=at(14, 6))
+    guard = assigned(operation, tree.ambon, name="Yohanes Matulessy", nrp="88020002", rank="BRIPDA")
+    deployment_create(assignment=guard, post=gudang, starts_at=at(14, 6), ends_at=at(14, 14))
+    other_day = assigned(operation, tree.ambon, name="Tidak Hari Ini", nrp="88020003")
+    deployment_create(assignment=other_day, post=gudang, starts_at=at(15, 6), ends_at=at(15, 14))
+    client.force_login(personas.reviewer)
+    response = client.get(
+        reverse("personnel:roster_pdf") + _q(tree.ambon, operation, day="2024-02-14")
+    )
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    for expected in [
+        "85010001",
+        "Budi Santoso",
+        "Bripka",
+        posts[0].name,
+        "07:00",
+        "15:00",
+        "88020002",
+        "Yohanes Matulessy",
+        "Bripda",
+        gudang.name,
+        "2 penempatan",
+    ]:
+        assert expected in text, expected
+    assert "88020003" not in text
+
+
+def test_coverage_page_shows_numbers(client, personas, tree, operation, data):
+    tps(operation, tree.sirimau, KR, 8)
+    client.force_login(personas.reviewer)
+    response = client.get(reverse("personnel:coverage") + _q(tree.ambon, operation))
+    result = response.context["result"]
+    assert (result.total.tps, result.total.required, result.total.uncovered_tps) == (10, 4, 10)
+    assert "Polsek-Sirimau" in response.content.decode()
+
+
+def test_plotting_page_proposes_and_confirms(client, personas, tree, operation, data):
+    assigned(operation, tree.sirimau)
+    client.force_login(personas.reviewer)
+    url = reverse("personnel:plotting") + _q(tree.ambon, operation)
+    response = client.get(url + "&day=2024-02-14&start_hour=6&hours=18")
+    proposal = response.context["proposal"]
+    assert proposal.police == 2 and proposal.tps_covered == 2
+    response = client.post(
+        url,
+        {
+            "day": "2024-02-14",
+            "start_hour": 6,
+            "hours": 18,
+            "plan": proposal.plan(),
+            "operation": operation.code,
+        },
+    )
+    assert response.status_code == 302
+    assert Deployment.objects.filter(group__isnull=False).count() == 2
+    first = Deployment.objects.order_by("pk").first()
+    assert first.starts_at == dt.datetime(2024, 2, 13, 21, tzinfo=dt.UTC)  # 06:00 WIT
+
+
+def test_plotting_only_for_polres_and_deployers(client, personas, tree, operation):
+    client.force_login(personas.command_center)
+    assert client.get(reverse("personnel:plotting") + _q(tree.ambon, operation)).status_code == 403
+    client.force_login(personas.reviewer)
+    assert (
+        client.get(reverse("personnel:plotting") + _q(tree.sirimau, operation)).status_code == 404
+    )
+
+
+def test_guard_gaps_page(client, personas, tree, operation, data):
+    _b, _p, gudang = data
+    guard = assigned(operation, tree.ambon)
+    deployment_create(assignment=guard, post=gudang, starts_at=at(13, 15), ends_at=at(14, 15))
+    client.force_login(personas.command_center)
+    response = client.get(
+        reverse("personnel:guard_gaps") + _q(tree.maluku, operation, day="2024-02-14", days=1)
+    )
+    result = response.context["result"]
+    assert result.short_posts == 1
+    assert result.missing_guard_hours == 24  # one of two guards all day
+    assert gudang.name in response.content.decode()
+
+
+def test_import_page_reports_clash(client, personas, tree, operation, data):
+    budi, posts, _g = data
+    deployment_create(assignment=budi, post=posts[0], starts_at=at(13, 22), ends_at=at(14, 6))
+    client.force_login(personas.reviewer)
+    csv_text = f"nrp,pos,kegiatan,mulai,selesai\n85010001,{posts[1].code},,2024-02-14T10:00,2024-02-14T12:00\n"
+    upload = io.BytesIO(csv_text.encode())
+    upload.name = "plot.csv"
+    response = client.post(
+        reverse("personnel:deployment_import") + _q(tree.ambon, operation), {"file": upload}
+    )
+    result = response.context["result"]
+    assert result.created == []
+    assert result.errors[0][0] == 2
+    assert "Budi Santoso" in response.content.decode()
+
+
+def test_events_page_counts_deployed(client, personas, tree, operation, data):
+    budi, *_ = data
+    event = Event.objects.create(
+        operation=operation,
+        unit=tree.ambon,
+        kind=EventKind.RALLY,
+        name="Kampanye akbar",
+        place="Lapangan Merdeka",
+        starts_at=at(1, 1),
+        ends_at=at(1, 6),
+        personnel_required=2,
+    )
+    deployment_create(assignment=budi, event=event, starts_at=at(1, 0), ends_at=at(1, 7))
+    client.force_login(personas.reviewer)
+    response = client.get(reverse("personnel:events") + _q(tree.ambon, operation))
+    (row,) = response.context["page"].object_list
+    assert (row.name, row.deployed, row.personnel_required) == ("Kampanye akbar", 1, 2)
+
+
+def test_apel_form_records_and_panel_shows_it(client, personas, tree, operation):
+    client.force_login(personas.kapolsek_a)
+    url = reverse("personnel:apel_create") + _q(tree.sirimau, operation)
+    bad = client.post(
+        url, {"kind": "kesiapan", "held_at": "2024-02-13T07:00", "total": 30, "present": 20}
+    )
+    assert "total" in bad.context["form"].errors
+    assert 'value="20"' in bad.content.decode()
+    response = client.post(
+        url,
+        {
+            "kind": "kesiapan",
+            "held_at": "2024-02-13T07:00",
+            "total": 30,
+            "present": 26,
+            "sick": 2,
+            "permit": 1,
+            "awol": 1,
+            "r2_ready": 5,
+            "r2_not_ready": 1,
+            "ht_ready": 12,
+        },
+    )
+    assert response.status_code == 302
+    apel = Apel.objects.get()
+    assert (apel.present, apel.sick, apel.held_at) == (26, 2, at(12, 22))
+    client.force_login(personas.command_center)
+    panel = client.get(
+        reverse("personnel:readiness_panel")
+        + f"?unit={tree.maluku.code}&operation={operation.code}"
+    )
+    body = panel.content.decode()
+    assert "26/30" in body and "Polsek-Sirimau" in body
+    assert "17/18" in body  # equipment ready / counted
+    by_id = client.get(reverse("personnel:readiness_panel") + f"?unit={tree.ambon.pk}")
+    assert "26/30" in by_id.content.decode()
+
+
+def test_readiness_panel_query_count_constant(
+    client, personas, tree, operation, django_assert_num_queries
+):
+    apel_record(
+        operation=operation,
+        unit=tree.sirimau,
+        held_at=at(1, 0),
+        strength={"total": 1, "present": 1},
+    )
+    client.force_login(personas.national)
+    url = reverse("personnel:readiness_panel") + f"?unit={tree.mabes.code}"
+    client.get(url)
+    with django_assert_num_queries(7) as one:
+        client.get(url)
+    for unit in [tree.nusaniwe, tree.labuan, tree.sinjai_utara, tree.ambon]:
+        for day in (1, 2):
+            apel_record(
+                operation=operation,
+                unit=unit,
+                held_at=at(day, 0),
+                strength={"total": 2, "present": 1, "sick": 1},
+                equipment=[{"item": "r4", "ready": 1}],
+            )
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["latest"]) == 5
