@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from summaries import api
+
+router = SimpleRouter()
+router.register("summaries", api.SummaryViewSet, basename="summary")
+router.register("notices", api.NoticeViewSet, basename="notice")
+
+urlpatterns: list = [*router.urls]

@@ -25,14 +25,19 @@ REPORTED = [ReportStatus.SUBMITTED, ReportStatus.ACCEPTED, ReportStatus.RETURNED
 NOTABLE_LIMIT = 50
 
 
-def _reports(operation: Operation, unit: Unit, first: dt.date, last: dt.date):
-    return DailyReport.objects.filter(
-        operation=operation,
-        unit__path__startswith=unit.path,
-        report_date__gte=first,
-        report_date__lte=last,
-        status__in=REPORTED,
-    )
+def _reports(operation: Operation, unit: Unit, first: dt.date, last: dt.date) -> dict:
+    """Lookups selecting the sent reports of the subtree in [first, last] (joins, no IN)."""
+    return {
+        "operation": operation,
+        "unit__path__startswith": unit.path,
+        "report_date__gte": first,
+        "report_date__lte": last,
+        "status__in": REPORTED,
+    }
+
+
+def _via_report(reports: dict) -> dict:
+    return {f"report__{key}": value for key, value in reports.items()}
 
 
 def _row_path(unit: Unit, path_field: str):
@@ -79,12 +84,14 @@ def _comparison_row(key: str, current: int, previous: int) -> dict[str, Any]:
 def _totals(operation: Operation, unit: Unit, first: dt.date, last: dt.date) -> dict[str, Any]:
     """Personnel, activities and incidents (by category) of the reported reports. 3 queries."""
     reports = _reports(operation, unit, first, last)
-    head = reports.aggregate(personnel=Sum("personnel_on_duty"), reports=Count("id"))
-    activity = ReportActivity.objects.filter(report__in=reports).aggregate(
+    head = DailyReport.objects.filter(**reports).aggregate(
+        personnel=Sum("personnel_on_duty"), reports=Count("id")
+    )
+    activity = ReportActivity.objects.filter(**_via_report(reports)).aggregate(
         activities=Sum("count"), activity_personnel=Sum("personnel")
     )
     categories = list(
-        Incident.objects.filter(report__in=reports)
+        Incident.objects.filter(**_via_report(reports))
         .values("category")
         .annotate(
             count=Count("id"),
@@ -113,8 +120,8 @@ def _totals(operation: Operation, unit: Unit, first: dt.date, last: dt.date) -> 
     }
 
 
-def _activities(reports) -> tuple[list[dict], list[dict]]:
-    base = ReportActivity.objects.filter(report__in=reports)
+def _activities(reports: dict) -> tuple[list[dict], list[dict]]:
+    base = ReportActivity.objects.filter(**_via_report(reports))
     by_kind = [
         {"kind": r["kind"], "count": r["count"] or 0, "personnel": r["personnel"] or 0}
         for r in base.values("kind")
@@ -137,10 +144,10 @@ def _activities(reports) -> tuple[list[dict], list[dict]]:
     return by_kind, by_task_force
 
 
-def _notable(reports) -> list[dict]:
+def _notable(reports: dict) -> list[dict]:
     """Incidents rated kuning/merah or with casualties, worst and earliest first."""
     rows = (
-        Incident.objects.filter(report__in=reports)
+        Incident.objects.filter(**_via_report(reports))
         .filter(
             Q(severity__in=[Severity.KUNING, Severity.MERAH])
             | Q(deaths__gt=0)
@@ -258,7 +265,7 @@ def _reporting(operation: Operation, unit: Unit, period: Period) -> dict[str, An
     }
 
 
-def _unit_rows(operation: Operation, unit: Unit, period: Period, reports) -> list[dict]:
+def _unit_rows(operation: Operation, unit: Unit, period: Period, reports: dict) -> list[dict]:
     """One row per child unit (and the unit itself when it reports). 5 queries."""
     expected = dict(
         reporting_units(operation, within=unit)
@@ -269,7 +276,8 @@ def _unit_rows(operation: Operation, unit: Unit, period: Period, reports) -> lis
     )
     report_rows = {
         r["row"]: r
-        for r in reports.annotate(row=_row_path(unit, "unit__path"))
+        for r in DailyReport.objects.filter(**reports)
+        .annotate(row=_row_path(unit, "unit__path"))
         .values("row")
         .annotate(
             reported=Count("id"),
@@ -279,7 +287,7 @@ def _unit_rows(operation: Operation, unit: Unit, period: Period, reports) -> lis
         .order_by()
     }
     activities = dict(
-        ReportActivity.objects.filter(report__in=reports)
+        ReportActivity.objects.filter(**_via_report(reports))
         .annotate(row=_row_path(unit, "report__unit__path"))
         .values("row")
         .annotate(n=Sum("count"))
@@ -287,7 +295,7 @@ def _unit_rows(operation: Operation, unit: Unit, period: Period, reports) -> lis
         .values_list("row", "n")
     )
     incidents = dict(
-        Incident.objects.filter(report__in=reports)
+        Incident.objects.filter(**_via_report(reports))
         .annotate(row=_row_path(unit, "report__unit__path"))
         .values("row")
         .annotate(n=Count("id"))
