@@ -1,12 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from personnel import api
+from personnel import api, api_deployments
 
 router = SimpleRouter()
 router.register("ranks", api.RankViewSet, basename="rank")
 router.register("personnel", api.PersonnelViewSet, basename="personnel")
 router.register("warrants", api.WarrantViewSet, basename="warrant")
 router.register("assignments", api.AssignmentViewSet, basename="assignment")
+router.register("deployments", api_deployments.DeploymentViewSet, basename="deployment")
+router.register("apels", api_deployments.ApelViewSet, basename="apel")
 
-urlpatterns: list = [*router.urls]
+urlpatterns: list = [
+    path(
+        "events/<int:pk>/deployments/",
+        api_deployments.EventDeploymentsView.as_view(),
+        name="event-deployments",
+    ),
+    path("coverage/", api_deployments.coverage, name="deployment-coverage"),
+    path("guard-gaps/", api_deployments.guard_gaps, name="deployment-guard-gaps"),
+    *router.urls,
+]

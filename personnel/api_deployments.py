@@ -1,0 +1,432 @@
+"""/api/v1/ for deployments (with their CSV import), an event's deployments, TPS coverage,
+round-the-clock guard gaps and apel readiness.
+
+Querysets go through pamilu.scoping (out of scope: 404); writes go through personnel.services
+and need `personnel.selectors.can_deploy` for the unit (else 403, nothing written). A clash
+(the same person in two overlapping spans) is a 400 whose message names the clash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework.decorators import action, api_view
+from rest_framework.generics import ListAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from operations.models import Event, Operation, Post, Unit
+from operations.selectors import operations_for
+from pamilu.api.filters import SubtreeFilter
+from pamilu.api.viewsets import ScopedMixin
+from pamilu.scoping import get_in_scope_or_404, scope, visible_units
+from personnel import selectors, services
+from personnel.models import Apel, ApelEquipment, Assignment, Deployment, EquipmentItem, PostGroup
+
+# --- deployments ---------------------------------------------------------------------------
+
+
+class DeploymentSerializer(serializers.ModelSerializer):
+    nrp = serializers.CharField(source="personnel.identifier", read_only=True)
+    name = serializers.CharField(source="personnel.name", read_only=True)
+    rank = serializers.CharField(source="personnel.rank.name", read_only=True)
+    is_bko = serializers.BooleanField(source="assignment.is_bko", read_only=True)
+    unit_code = serializers.CharField(source="unit.code", read_only=True)
+
+    class Meta:
+        model = Deployment
+        fields = [
+            "id",
+            "operation",
+            "assignment",
+            "personnel",
+            "nrp",
+            "name",
+            "rank",
+            "is_bko",
+            "unit",
+            "unit_code",
+            "post",
+            "group",
+            "event",
+            "starts_at",
+            "ends_at",
+            "note",
+            "created_at",
+        ]
+        read_only_fields = ["operation", "personnel", "unit", "created_at"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            user = request.user
+            fields["assignment"].queryset = scope(user, Assignment.objects.all())
+            fields["post"].queryset = scope(user, Post.objects.all())
+            fields["group"].queryset = scope(user, PostGroup.objects.all())
+            fields["event"].queryset = scope(user, Event.objects.all())
+        return fields
+
+
+class DeploymentFilter(django_filters.FilterSet):
+    subtree = SubtreeFilter()
+    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    ends_after = django_filters.IsoDateTimeFilter(field_name="ends_at", lookup_expr="gt")
+
+    class Meta:
+        model = Deployment
+        fields = ["operation", "unit", "post", "group", "event", "personnel", "assignment"]
+
+
+class DeploymentImportSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="CSV UTF-8: nrp, pos, kegiatan, mulai, selesai, catatan (waktu lokal satuan)."
+    )
+    operation = serializers.SlugRelatedField(slug_field="code", queryset=Operation.objects.none())
+    unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.none())
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["operation"].queryset = operations_for(request.user)
+            fields["unit"].queryset = visible_units(request.user)
+        return fields
+
+
+DEPLOYMENT_IMPORT_RESPONSE = inline_serializer(
+    "DeploymentImportResult",
+    {
+        "created": serializers.IntegerField(),
+        "errors": inline_serializer(
+            "DeploymentImportError",
+            {"line": serializers.IntegerField(), "message": serializers.CharField()},
+            many=True,
+        ),
+    },
+)
+
+
+class DeploymentViewSet(
+    ScopedMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Personnel deployed to a post, a group of TPS or an event for a span [starts_at, ends_at).
+
+    Exactly one of `post`, `group`, `event`. The same person in two overlapping spans is
+    refused (400) with a message naming the clash; adjacent spans are accepted.
+    """
+
+    base_queryset = Deployment.objects.select_related(
+        "personnel__rank", "unit", "assignment", "post", "group", "event"
+    )
+    serializer_class = DeploymentSerializer
+    filterset_class = DeploymentFilter
+    search_fields = ["personnel__nrp", "personnel__name"]
+    ordering_fields = ["starts_at", "ends_at", "personnel__name"]
+    ordering = ["starts_at"]
+    lookup_value_regex = r"\d+"
+
+    def get_serializer_class(self):
+        if self.action == "import_deployments":
+            return DeploymentImportSerializer
+        return DeploymentSerializer
+
+    def _check_deploy(self, unit: Unit) -> None:
+        if not selectors.can_deploy(self.request.user, unit):
+            raise exceptions.PermissionDenied(
+                "Anda tidak berwenang menempatkan personel untuk satuan ini."
+            )
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        targets = [data.get(k) for k in ("post", "group", "event") if data.get(k)]
+        if len(targets) != 1:
+            raise exceptions.ValidationError(
+                {"post": ["Pilih tepat satu tujuan: post, group atau event."]}
+            )
+        self._check_deploy(targets[0].unit)
+        serializer.instance = services.deployment_create(
+            assignment=data["assignment"],
+            post=data.get("post"),
+            group=data.get("group"),
+            event=data.get("event"),
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            note=data.get("note", ""),
+            by=self.request.user,
+            channel="api",
+        )
+
+    def perform_destroy(self, instance):
+        self._check_deploy(instance.unit)
+        services.deployment_cancel(deployment=instance, by=self.request.user, channel="api")
+
+    @extend_schema(
+        request={"multipart/form-data": DeploymentImportSerializer},
+        responses={200: DEPLOYMENT_IMPORT_RESPONSE},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        url_name="import",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def import_deployments(self, request):
+        """Import deployments from CSV; each refused line (e.g. a clash) is reported."""
+        serializer = DeploymentImportSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        unit = serializer.validated_data["unit"]
+        self._check_deploy(unit)
+        try:
+            text = serializer.validated_data["file"].read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise exceptions.ValidationError({"file": ["Berkas harus teks UTF-8."]}) from None
+        result = services.deployments_import(
+            operation=serializer.validated_data["operation"],
+            within=unit,
+            text=text,
+            by=request.user,
+            channel="api",
+        )
+        return Response(
+            {
+                "created": len(result.created),
+                "errors": [{"line": line, "message": msg} for line, msg in result.errors],
+            }
+        )
+
+
+class EventDeploymentsView(ListAPIView):
+    """The deployments securing one event (404 when the event is out of scope)."""
+
+    serializer_class = DeploymentSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Deployment.objects.none()
+        event = get_in_scope_or_404(self.request.user, Event.objects.all(), pk=self.kwargs["pk"])
+        return scope(
+            self.request.user,
+            Deployment.objects.filter(event=event).select_related(
+                "personnel__rank", "unit", "assignment", "post", "group", "event"
+            ),
+        ).order_by("starts_at", "pk")
+
+
+# --- coverage and guard gaps ------------------------------------------------------------------
+
+
+def _unit_and_operation(request) -> tuple[Unit, Operation]:
+    value = request.query_params.get("unit", "")
+    units = visible_units(request.user)
+    lookup = {"pk": int(value)} if value.isdigit() else {"code": value}
+    unit = units.filter(**lookup).first() if value else request.user.unit
+    code = request.query_params.get("operation", "")
+    operation = operations_for(request.user).filter(code=code).first() if code else None
+    if unit is None or operation is None:
+        raise Http404
+    return unit, operation
+
+
+def _instant(request, name: str) -> dt.datetime | None:
+    value = request.query_params.get(name)
+    if not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise exceptions.ValidationError(
+            {name: ["Waktu ISO 8601, mis. 2024-02-14T00:00+09:00."]}
+        ) from None
+    if parsed.tzinfo is None:
+        raise exceptions.ValidationError({name: ["Sertakan zona waktu (mis. +09:00 atau Z)."]})
+    return parsed
+
+
+UNIT_OPERATION_PARAMS = [
+    OpenApiParameter(
+        "unit", OpenApiTypes.STR, description="Kode atau ID satuan (bawaan: satuan Anda)."
+    ),
+    OpenApiParameter("operation", OpenApiTypes.STR, required=True, description="Kode operasi."),
+]
+
+
+def _row(row: selectors.CoverageRow) -> dict:
+    return {
+        "unit": row.unit.code if row.unit else None,
+        "tps": row.tps,
+        "required": row.required,
+        "deployed": row.deployed,
+        "deployed_own": row.deployed_own,
+        "deployed_bko": row.deployed_bko,
+        "bko_filling": row.bko_filling,
+        "shortfall": row.shortfall,
+        "uncovered_tps": row.uncovered_tps,
+        "available": row.available,
+    }
+
+
+@extend_schema(
+    parameters=[
+        *UNIT_OPERATION_PARAMS,
+        OpenApiParameter("start", OpenApiTypes.DATETIME, description="Hanya penempatan sejak…"),
+        OpenApiParameter("end", OpenApiTypes.DATETIME, description="…hingga (dengan start)."),
+    ],
+    responses={200: OpenApiTypes.OBJECT},
+)
+@api_view(["GET"])
+def coverage(request):
+    """Police required by the TPS pattern vs deployed, for the unit, each child and level."""
+    unit, operation = _unit_and_operation(request)
+    start, end = _instant(request, "start"), _instant(request, "end")
+    result = selectors.coverage(operation, unit, (start, end) if start and end else None)
+    return Response(
+        {
+            "total": _row(result.total),
+            "children": [_row(r) for r in result.children],
+            "by_level": {level: _row(r) | {"unit": None} for level, r in result.by_level.items()},
+        }
+    )
+
+
+@extend_schema(
+    parameters=[
+        *UNIT_OPERATION_PARAMS,
+        OpenApiParameter("start", OpenApiTypes.DATETIME, required=True),
+        OpenApiParameter("end", OpenApiTypes.DATETIME, required=True),
+    ],
+    responses={200: OpenApiTypes.OBJECT},
+)
+@api_view(["GET"])
+def guard_gaps(request):
+    """Hours in which a round-the-clock post has fewer guards than needed, per post and hour."""
+    unit, operation = _unit_and_operation(request)
+    start, end = _instant(request, "start"), _instant(request, "end")
+    if start is None or end is None or end <= start:
+        raise exceptions.ValidationError({"end": ["Isi start dan end, end setelah start."]})
+    result = selectors.guard_gaps(operation, unit, start, end)
+    return Response(
+        {
+            "start": result.start,
+            "end": result.end,
+            "posts_checked": result.posts_checked,
+            "missing_guard_hours": result.missing_guard_hours,
+            "posts": [
+                {
+                    "post": g.post.pk,
+                    "code": g.post.code,
+                    "guards_required": g.post.guards_required,
+                    "gaps": [{"start": s, "end": e, "guards": n} for s, e, n in g.ranges()],
+                }
+                for g in result.posts
+            ],
+            "by_hour": [
+                {"hour": h, "posts_short": n, "guards_missing": m} for h, n, m in result.by_hour()
+            ],
+        }
+    )
+
+
+# --- apel ------------------------------------------------------------------------------------
+
+
+class ApelEquipmentSerializer(serializers.ModelSerializer):
+    item = serializers.ChoiceField(choices=EquipmentItem.choices)
+
+    class Meta:
+        model = ApelEquipment
+        fields = ["item", "label", "ready", "not_ready"]
+
+
+class ApelSerializer(serializers.ModelSerializer):
+    equipment = ApelEquipmentSerializer(many=True, required=False)
+    unit_code = serializers.CharField(source="unit.code", read_only=True)
+    operation = serializers.SlugRelatedField(slug_field="code", queryset=Operation.objects.none())
+
+    class Meta:
+        model = Apel
+        fields = [
+            "id",
+            "operation",
+            "unit",
+            "unit_code",
+            "kind",
+            "held_at",
+            "total",
+            "present",
+            "sick",
+            "permit",
+            "leave",
+            "duty",
+            "awol",
+            "commander",
+            "note",
+            "equipment",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["unit"].queryset = visible_units(request.user)
+            fields["operation"].queryset = operations_for(request.user)
+        return fields
+
+
+class ApelFilter(django_filters.FilterSet):
+    subtree = SubtreeFilter()
+    operation = django_filters.CharFilter(field_name="operation__code")
+    held_after = django_filters.IsoDateTimeFilter(field_name="held_at", lookup_expr="gte")
+
+    class Meta:
+        model = Apel
+        fields = ["unit", "kind"]
+
+
+class ApelViewSet(
+    ScopedMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Apel kesiapan: strength (total = present + absences by reason) and equipment."""
+
+    base_queryset = Apel.objects.select_related("unit", "operation").prefetch_related("equipment")
+    serializer_class = ApelSerializer
+    filterset_class = ApelFilter
+    ordering_fields = ["held_at"]
+    ordering = ["-held_at"]
+    lookup_value_regex = r"\d+"
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        if not selectors.can_deploy(self.request.user, data["unit"]):
+            raise exceptions.PermissionDenied(
+                "Anda tidak berwenang mencatat apel untuk satuan ini."
+            )
+        serializer.instance = services.apel_record(
+            operation=data["operation"],
+            unit=data["unit"],
+            kind=data.get("kind", "kesiapan"),
+            held_at=data["held_at"],
+            strength={name: data.get(name, 0) for name in services.STRENGTH_FIELDS},
+            equipment=data.get("equipment", []),
+            commander=data.get("commander", ""),
+            note=data.get("note", ""),
+            by=self.request.user,
+            channel="api",
+        )
