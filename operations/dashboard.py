@@ -547,6 +547,18 @@ def build(user, query: DashboardQuery, now: dt.datetime | None = None) -> dict:
         trends=trends(user, operation, focus, days, totals["total"]),
     )
     data["map"]["incidents"] = map_incidents(user, operation, focus, days)
+    data["map"]["units"] = [
+        {
+            "code": row["unit"].code,
+            "name": row["unit"].name,
+            "lat": float(row["unit"].latitude),
+            "lng": float(row["unit"].longitude),
+            "missing": row["missing"],
+            "total": row["total"],
+        }
+        for row in rows
+        if row["unit"].latitude is not None and row["unit"].longitude is not None
+    ]
     return data
 
 

@@ -5,6 +5,9 @@
 (function () {
   "use strict";
 
+  // htmx would add its indicator <style> element, which the strict CSP refuses.
+  if (window.htmx) { window.htmx.config.includeIndicatorStyles = false; }
+
   var COLORS = {
     on_time: "#198754",
     late: "#ffc107",
@@ -146,11 +149,20 @@
         className: "dash-marker dash-incident"
       }).bindTooltip(escapeHtml(inc.category) + ": " + escapeHtml(inc.place)).addTo(markerLayer);
     });
+    (m.units || []).forEach(function (u) {
+      var text = escapeHtml(u.name) + (u.total ? " · " + (u.total - u.missing) + "/" + u.total : "");
+      L.circleMarker([u.lat, u.lng], {
+        radius: 5, color: "#212529", weight: 2, fillColor: "#fff", fillOpacity: 1,
+        className: "dash-marker dash-unit"
+      }).bindTooltip(text, {
+        permanent: true, direction: "right", className: "dash-unit-label" + (u.missing ? " has-missing" : "")
+      }).addTo(markerLayer);
+    });
+    map.invalidateSize();
     if (markerLayer.getLayers().length && !el.getAttribute("data-fitted")) {
       map.fitBounds(markerLayer.getBounds(), { padding: [20, 20], maxZoom: 12 });
       el.setAttribute("data-fitted", "1");
     }
-    map.invalidateSize();
   }
 
   function render() {
@@ -161,10 +173,10 @@
   }
 
   document.addEventListener("DOMContentLoaded", render);
+  // After a refresh of the panels (not the readiness panel), redraw from the new data.
   document.body.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail && event.detail.elt;
-    if (!target || target.id === "dashboard-panels" || document.getElementById("dashboard-data")) {
-      render();
-    }
+    if (target && target.id === "readiness-panel") { return; }
+    render();
   });
 })();

@@ -1,0 +1,139 @@
+"""Command center on a wall screen: the counts the database holds, drill-down, chart and map."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from operations import clock
+from operations.models import Vulnerability
+from operations.selectors import reporting_units
+from reports.models import DailyReport, ReportStatus
+from tests import builders
+from tests.operations import dashboard_data as make
+
+WALL = {"width": 1920, "height": 1080}
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": WALL, "locale": "id-ID"}
+
+
+def _expected_compliance(operation) -> dict[str, int]:
+    """Counted straight from the rows, each unit on its own local today."""
+    counts = {"on_time": 0, "late": 0, "missing": 0}
+    for unit in reporting_units(operation):
+        report = DailyReport.objects.filter(
+            operation=operation, unit=unit, report_date=clock.local_date(unit)
+        ).first()
+        if report is None or report.status == ReportStatus.DRAFT:
+            counts["missing"] += 1
+        elif report.is_late:
+            counts["late"] += 1
+        else:
+            counts["on_time"] += 1
+    return counts
+
+
+@pytest.mark.browser
+def test_command_center_sees_database_counts_and_drills_to_polsek(
+    transactional_db, live_server, page, login, personas, tree, screenshot_dir
+):
+    today = timezone.now().date()
+    operation = builders.operation(
+        tree.mabes,
+        name="Operasi Mantap Brata (uji)",
+        start_date=today - dt.timedelta(days=20),
+        end_date=today + dt.timedelta(days=40),
+    )
+    by = personas.admin
+    for unit, lat, lng in [
+        (tree.sirimau, "-3.70", "128.18"),
+        (tree.nusaniwe, "-3.72", "128.15"),
+        (tree.sinjai_utara, "-5.12", "120.25"),
+        (tree.labuan, "-6.38", "105.83"),
+    ]:
+        make.tps(operation, unit, Vulnerability.KURANG_RAWAN, 3, lat=Decimal(lat), lng=Decimal(lng))
+        make.tps(operation, unit, Vulnerability.RAWAN, 1, lat=Decimal(lat), lng=Decimal(lng))
+    make.assignments(operation, tree.sirimau, 6, bko=2, home=tree.ambon)
+    for back in range(1, 8):  # a week of history for the trend charts
+        for unit in (tree.sirimau, tree.nusaniwe, tree.ambon, tree.labuan):
+            day = clock.local_date(unit) - dt.timedelta(days=back)
+            make.report(operation, unit, day, late=back % 3 == 0, on_duty=10 + back, by=by)
+    sirimau = make.report(
+        operation, tree.sirimau, clock.local_date(tree.sirimau), on_duty=25, by=by
+    )
+    make.incident(
+        sirimau,
+        category="unjuk_rasa",
+        severity="kuning",
+        place="Lapangan Merdeka",
+        latitude=Decimal("-3.69"),
+        longitude=Decimal("128.18"),
+    )
+    make.report(operation, tree.ambon, clock.local_date(tree.ambon), late=True, on_duty=40, by=by)
+    make.report(
+        operation,
+        tree.nusaniwe,
+        clock.local_date(tree.nusaniwe),
+        status=ReportStatus.DRAFT,
+        by=by,
+    )
+    make.report(operation, tree.pandeglang, clock.local_date(tree.pandeglang), on_duty=30, by=by)
+    expected = _expected_compliance(operation)
+    assert expected == {"on_time": 2, "late": 1, "missing": 4}
+
+    login(page, "mabes.cc")
+    page.goto(f"{live_server.url}/dashboard/")
+    page.wait_for_load_state("networkidle")
+    assert page.text_content("#compliance-on-time").strip() == str(expected["on_time"])
+    assert page.text_content("#compliance-late").strip() == str(expected["late"])
+    assert page.text_content("#compliance-missing").strip() == str(expected["missing"])
+    page.wait_for_function(
+        "() => window.Chart && Chart.getChart(document.getElementById('chart-compliance'))"
+    )
+    assert page.locator("#dashboard-map .dash-post").count() == 16
+    assert page.locator("#dashboard-map .dash-incident").count() == 1
+    assert page.locator(".leaflet-tile").count() == 0  # no tile URL: grey background
+    page.screenshot(path=str(screenshot_dir / "dashboard-mabes.png"))
+
+    page.get_by_role("link", name="Polda-Maluku").click()
+    page.wait_for_load_state("networkidle")
+    assert page.text_content("#compliance-on-time").strip() == "1"
+    assert page.text_content("#compliance-late").strip() == "1"
+    assert page.text_content("#compliance-missing").strip() == "1"
+    page.locator("#compliance-table").get_by_role("link", name="Polresta-Ambon").click()
+    page.wait_for_load_state("networkidle")
+    page.locator("#compliance-table").get_by_role("link", name="Polsek-Sirimau").click()
+    page.wait_for_load_state("networkidle")
+    assert page.text_content("#dashboard-breadcrumb .active").startswith("Polsek-Sirimau")
+    assert [t.strip() for t in page.locator("#dashboard-breadcrumb li").all_text_contents()][
+        :3
+    ] == ["Mabes", "Polda-Maluku", "Polresta-Ambon"]
+    assert page.text_content("#compliance-on-time").strip() == "1"
+    assert page.text_content("#compliance-missing").strip() == "0"
+    page.wait_for_function(
+        "() => window.Chart && Chart.getChart(document.getElementById('chart-personnel'))"
+    )
+    assert page.locator("#chart-compliance").is_visible()
+    assert page.locator("#dashboard-map .dash-post").count() == 4
+    assert page.locator("#dashboard-map .dash-incident").count() == 1
+    page.screenshot(path=str(screenshot_dir / "dashboard-polsek.png"), full_page=True)
+
+    # The panels refresh on their own: the polled partial swaps in and the map stays.
+    before = page.get_attribute("#dashboard-updated time", "datetime")
+    page.wait_for_timeout(1100)
+    page.evaluate(
+        """() => htmx.ajax('GET', document.getElementById('dashboard-panels').getAttribute('hx-get'),
+                           {target: '#dashboard-panels', swap: 'outerHTML'})"""
+    )
+    page.wait_for_function(
+        "(before) => document.querySelector('#dashboard-updated time').getAttribute('datetime') !== before",
+        arg=before,
+    )
+    assert page.locator("#dashboard-map .dash-post").count() == 4
+    assert page.text_content("#compliance-on-time").strip() == "1"
