@@ -1,7 +1,20 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from audit.admin import AuditedAdmin
-from personnel.models import Assignment, Personnel, Rank, Warrant
+from personnel import services as personnel_services
+from personnel.models import (
+    Apel,
+    ApelEquipment,
+    Assignment,
+    Deployment,
+    Personnel,
+    PostGroup,
+    PostGroupMember,
+    Rank,
+    Warrant,
+)
 
 
 @admin.register(Rank)
@@ -78,3 +91,127 @@ class AssignmentAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# --- deployments and apel (issue 7) ------------------------------------------------------------
+
+
+class DeploymentAddForm(forms.ModelForm):
+    """Adding goes through personnel.services.deployment_create; a clash is shown on the form."""
+
+    class Meta:
+        model = Deployment
+        fields = ["assignment", "post", "group", "event", "starts_at", "ends_at", "note"]
+
+    def clean(self):
+        data = super().clean()
+        assignment, start, end = data.get("assignment"), data.get("starts_at"), data.get("ends_at")
+        if assignment and start and end:
+            clash = personnel_services.overlapping(assignment.personnel_id, start, end).first()
+            if clash is not None:
+                raise ValidationError(personnel_services.clash_message(clash))
+        return data
+
+    def _post_clean(self):
+        # The model's own checks run in the service (which also fills personnel and unit).
+        pass
+
+
+@admin.register(Deployment)
+class DeploymentAdmin(admin.ModelAdmin):
+    list_display = ["personnel", "target", "unit", "starts_at", "ends_at", "operation"]
+    list_filter = ["operation", "assignment__is_bko", "post__kind"]
+    search_fields = ["personnel__name", "personnel__nrp", "post__code", "event__name"]
+    list_select_related = ["personnel__rank", "unit", "post", "group", "event", "operation"]
+    raw_id_fields = ["assignment", "post", "group", "event"]
+    date_hierarchy = "starts_at"
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = DeploymentAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [f.name for f in Deployment._meta.fields]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        created = personnel_services.deployment_create(
+            assignment=data["assignment"],
+            post=data.get("post"),
+            group=data.get("group"),
+            event=data.get("event"),
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            note=data.get("note", ""),
+            by=request.user,
+            channel="admin",
+        )
+        # The admin logs and redirects with `obj`: make it the row the service wrote.
+        obj.__dict__.update(created.__dict__)
+
+    def delete_model(self, request, obj):
+        personnel_services.deployment_cancel(deployment=obj, by=request.user, channel="admin")
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+class PostGroupMemberInline(admin.TabularInline):
+    model = PostGroupMember
+    extra = 0
+    raw_id_fields = ["post"]
+    readonly_fields = ["post"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PostGroup)
+class PostGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "vulnerability", "operation"]
+    list_filter = ["operation", "vulnerability"]
+    search_fields = ["name", "unit__name"]
+    list_select_related = ["unit", "operation"]
+    readonly_fields = ["operation", "unit", "vulnerability", "name"]
+    inlines = [PostGroupMemberInline]
+
+    def has_add_permission(self, request):
+        # Groups are made by the proposed plotting (personnel.plotting.confirm).
+        return False
+
+
+class ApelEquipmentInline(admin.TabularInline):
+    model = ApelEquipment
+    extra = 0
+    fields = ["item", "label", "ready", "not_ready"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Apel)
+class ApelAdmin(AuditedAdmin):
+    """Apel are recorded through the apel page or the API (personnel.services.apel_record)."""
+
+    list_display = ["held_at", "unit", "kind", "total", "present", "operation"]
+    list_filter = ["operation", "kind"]
+    search_fields = ["unit__name", "unit__code", "commander"]
+    list_select_related = ["unit", "operation"]
+    date_hierarchy = "held_at"
+    inlines = [ApelEquipmentInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Apel._meta.fields]

@@ -170,7 +170,7 @@ def clash_message(existing: Deployment) -> str:
     }
 
 
-def _overlapping(personnel_id: int, starts_at: dt.datetime, ends_at: dt.datetime):
+def overlapping(personnel_id: int, starts_at: dt.datetime, ends_at: dt.datetime):
     """Deployments of the person whose half-open span [start, end) meets [starts_at, ends_at)."""
     return (
         Deployment.objects.filter(
@@ -238,7 +238,7 @@ def deployment_create(
         )
     # One person at a time: lock their row, then look for an overlapping span.
     person = Personnel.objects.select_for_update().get(pk=assignment.personnel_id)
-    existing = _overlapping(person.pk, starts_at, ends_at).first()
+    existing = overlapping(person.pk, starts_at, ends_at).first()
     if existing is not None:
         raise ValidationError({"assignment": clash_message(existing)}, code="overlap")
     deployment = Deployment(
@@ -259,7 +259,7 @@ def deployment_create(
     except IntegrityError as exc:
         if not _is_overlap_violation(exc):
             raise
-        existing = _overlapping(person.pk, starts_at, ends_at).first()
+        existing = overlapping(person.pk, starts_at, ends_at).first()
         message = (
             clash_message(existing)
             if existing
