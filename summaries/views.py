@@ -35,7 +35,7 @@ def summary_list(request: HttpRequest) -> HttpResponse:
             on_time_percent=KT("content__reporting__on_time_percent"),
         )
     )
-    operations = list(operations_for(request.user).only("pk", "name"))
+    operations = list(operations_for(request.user).select_related(None).only("pk", "name"))
     filters = {
         "operation": request.GET.get("operation", ""),
         "kind": request.GET.get("kind", ""),

@@ -101,3 +101,31 @@ def scenario(tree, operation, personas):
     builders.report(operation, t.pandeglang, PREV, by=by, personnel=15)
     builders.report(operation, t.labuan, PREV, by=by, personnel=5)
     return r
+
+
+@pytest.fixture
+def built(scenario, operation, tree):
+    """Day D built for every unit (daily, week and phase to date)."""
+    from summaries import services
+
+    for unit in (
+        tree.mabes,
+        tree.maluku,
+        tree.ambon,
+        tree.sirimau,
+        tree.nusaniwe,
+        tree.sulsel,
+        tree.sinjai,
+        tree.sinjai_utara,
+        tree.banten,
+        tree.pandeglang,
+        tree.labuan,
+    ):
+        services.build_for_day(operation=operation, unit=unit, day=D)
+    return scenario
+
+
+def daily(code: str):
+    from summaries.models import Summary
+
+    return Summary.objects.get(period_kind="daily", period_start=D, unit__code=code)

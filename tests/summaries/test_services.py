@@ -99,9 +99,9 @@ def test_mark_stale_for_report_marks_only_summaries_up_the_chain(scenario, opera
         services.build_for_day(operation=operation, unit=unit, day=D)
     with mock.patch("summaries.services.enqueue_rebuild"):
         services.mark_stale_for_report(report=scenario.sirimau)
-    stale = set(
+    stale = {
         (s.unit.code, s.period_kind) for s in Summary.objects.select_related("unit") if s.is_stale
-    )
+    }
     assert stale == {
         (code, kind)
         for code in ("MABES", "POLDA-MALUKU", "POLRESTA-AMBON", "POLSEK-SIRIMAU")
