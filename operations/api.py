@@ -247,6 +247,7 @@ class PostViewSet(WriteForUnitMixin, viewsets.ModelViewSet):
         detail=False,
         methods=["post"],
         url_path="import",
+        url_name="import",
         parser_classes=[MultiPartParser, FormParser],
     )
     def import_tps(self, request):

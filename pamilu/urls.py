@@ -25,3 +25,5 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("summaries.urls")),
 ]
+
+handler404 = "pamilu.api.errors.handler404"

@@ -129,6 +129,7 @@ class PersonnelViewSet(
         detail=False,
         methods=["post"],
         url_path="import",
+        url_name="import",
         parser_classes=[MultiPartParser, FormParser],
     )
     def import_personnel(self, request):

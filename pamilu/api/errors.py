@@ -63,3 +63,15 @@ def exception_handler(exc, context):
         wait = getattr(exc, "wait", None)
         response["Retry-After"] = str(int(wait or 60))
     return response
+
+
+def handler404(request, exception):
+    """A URL under /api/ that matches no route answers in the API's error format too."""
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        body = {"status": 404, "code": "not_found", "detail": "Tidak ditemukan.", "errors": []}
+        return JsonResponse(body, status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
