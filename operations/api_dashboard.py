@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils.translation import gettext as _
 from rest_framework.decorators import api_view
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -30,5 +32,8 @@ from operations import dashboard as board
 )
 @api_view(["GET"])
 def dashboard(request: Request) -> Response:
+    day = request.query_params.get("day")
+    if day and board.parse_day(day) is None:
+        raise ValidationError({"day": [_("Tanggal tidak valid; gunakan format YYYY-MM-DD.")]})
     query = board.resolve_query(request.user, request.query_params)
     return Response(board.as_json(board.build(request.user, query)))

@@ -91,7 +91,7 @@ class DashboardQuery:
     operations: list[Operation] = field(default_factory=list)
 
 
-def _parse_day(raw: str | None) -> dt.date | None:
+def parse_day(raw: str | None) -> dt.date | None:
     if not raw:
         return None
     try:
@@ -113,7 +113,7 @@ def resolve_query(user, params: QueryDict) -> DashboardQuery:
     An unreadable day falls back to each unit's own today.
     """
     user_today = _user_today(user)
-    day = _parse_day(params.get("day"))
+    day = parse_day(params.get("day"))
     operations = list(selectors.operations_for(user).order_by("-start_date", "name"))
     code = params.get("operation")
     if code:

@@ -22,6 +22,7 @@ def _context(request: HttpRequest) -> dict:
         "querystring": request.GET.urlencode(),
         "drill_query": params.urlencode(),
         "user_zone": request.user.unit.zone_abbreviation if request.user.unit_id else "",
+        "invalid_day": bool(request.GET.get("day")) and query.day is None,
     }
 
 

@@ -372,3 +372,11 @@ def test_zone_days_follow_each_zone(clock):
         "Asia/Jayapura": FEB2,
     }
     assert set(board.zone_days(FEB1).values()) == {FEB1}
+
+
+def test_unreadable_day_falls_back_to_today_with_a_notice(client, personas, day_of_reports):
+    response = _get(client, personas.national, day="2024-13-40")
+    assert response.status_code == 200
+    assert response.context["explicit_day"] is False
+    assert response.context["compliance"]["on_time"] == 3
+    assert "Tanggal tidak valid" in response.content.decode()

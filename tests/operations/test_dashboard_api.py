@@ -86,5 +86,12 @@ def test_api_operator_limited_to_own_unit(client, personas, day_of_reports):  # 
     assert data["compliance"]["total"] == 1
 
 
+def test_api_unreadable_day_is_400(client, personas, day_of_reports):  # noqa: F811
+    client.force_login(personas.national)
+    response = client.get(URL, {"day": "2024-02-31"})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "day"
+
+
 def test_api_requires_authentication(client, day_of_reports):  # noqa: F811
     assert client.get(URL).status_code in (401, 403)
