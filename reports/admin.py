@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from reports.models import Attachment, DailyReport, Incident, ReportActivity
+from reports.models import Attachment, DailyReport, IdempotencyKey, Incident, ReportActivity
 
 
 class ActivityInline(admin.TabularInline):
@@ -50,7 +50,23 @@ class IncidentAdmin(admin.ModelAdmin):
 
 @admin.register(Attachment)
 class AttachmentAdmin(admin.ModelAdmin):
+    """Files are served only by the scoped download view, never by a MEDIA_URL link."""
+
     list_display = ["original_name", "report", "content_type", "size", "uploaded_at"]
+    exclude = ["file"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(admin.ModelAdmin):
+    list_display = ["key", "user", "method_path", "response_status", "created_at"]
+    search_fields = ["key", "user__username"]
+    exclude = ["response_body"]
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -26,15 +26,20 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.reverse import reverse
 from rest_framework.utils.encoders import JSONEncoder
 
-from audit.models import AuditEntry, Channel
-from operations.models import Operation, Post, TaskForce, Unit
-from operations.selectors import operations_for
-from pamilu.scoping import visible_units
+from audit.models import Channel
 from reports import selectors, services
-from reports.models import Attachment, DailyReport, IdempotencyKey, Incident, ReportActivity
+from reports.models import DailyReport, IdempotencyKey
+from reports.serializers import (
+    AttachmentSerializer,
+    AttachmentUploadSerializer,
+    AuditEntrySerializer,
+    IncidentSerializer,
+    ReportSerializer,
+    ReportUpdateSerializer,
+    ReturnSerializer,
+)
 
 API = Channel.API
 
@@ -64,147 +69,6 @@ ERROR = inline_serializer(
 
 def _error(description: str) -> OpenApiResponse:
     return OpenApiResponse(ERROR, description=description)
-
-
-# --- serializers -----------------------------------------------------------------------
-
-
-class ActivitySerializer(serializers.ModelSerializer):
-    task_force = serializers.PrimaryKeyRelatedField(
-        queryset=TaskForce.objects.all(), required=False, allow_null=True
-    )
-
-    class Meta:
-        model = ReportActivity
-        fields = ["kind", "task_force", "count", "personnel", "notes"]
-
-
-class IncidentSerializer(serializers.ModelSerializer):
-    post = serializers.PrimaryKeyRelatedField(
-        queryset=Post.objects.all(), required=False, allow_null=True
-    )
-
-    class Meta:
-        model = Incident
-        fields = [
-            "id",
-            "report",
-            "operation",
-            "unit",
-            "category",
-            "severity",
-            "occurred_at",
-            "place",
-            "post",
-            "description",
-            "action_taken",
-            "deaths",
-            "injured_serious",
-            "injured_light",
-            "loss_rupiah",
-            "forwarded_to_gakkumdu",
-            "latitude",
-            "longitude",
-        ]
-        read_only_fields = ["id", "report", "operation", "unit"]
-
-
-class AttachmentSerializer(serializers.ModelSerializer):
-    download_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Attachment
-        fields = ["id", "report", "original_name", "content_type", "size", "uploaded_at"]
-        fields += ["download_url"]
-        read_only_fields = fields
-
-    def get_download_url(self, obj: Attachment) -> str:
-        return reverse("attachment-download", args=[obj.pk], request=self.context.get("request"))
-
-
-class AttachmentUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text=_("JPEG, PNG, WebP atau PDF (dicek dari isinya)."))
-
-
-class ReportSerializer(serializers.ModelSerializer):
-    operation = serializers.PrimaryKeyRelatedField(queryset=Operation.objects.none())
-    unit = serializers.PrimaryKeyRelatedField(
-        queryset=Unit.objects.none(),
-        required=False,
-        help_text=_("Kosongkan untuk satuan pengguna."),
-    )
-    report_date = serializers.DateField(
-        required=False, help_text=_("Kosongkan untuk hari ini di zona waktu satuan.")
-    )
-    activities = ActivitySerializer(many=True, required=False)
-    incidents = IncidentSerializer(many=True, required=False)
-    attachments = AttachmentSerializer(many=True, read_only=True)
-    unit_name = serializers.CharField(source="unit.name", read_only=True)
-
-    class Meta:
-        model = DailyReport
-        fields = [
-            "id",
-            "operation",
-            "unit",
-            "unit_name",
-            "report_date",
-            "status",
-            "personnel_on_duty",
-            "summary",
-            "obstacles",
-            "next_day_plan",
-            "is_late",
-            "first_submitted_at",
-            "submitted_at",
-            "reviewed_at",
-            "reviewed_by",
-            "return_reason",
-            "activities",
-            "incidents",
-            "attachments",
-            "created_at",
-            "updated_at",
-        ]
-        read_only_fields = [
-            "status",
-            "is_late",
-            "first_submitted_at",
-            "submitted_at",
-            "reviewed_at",
-            "reviewed_by",
-            "return_reason",
-            "created_at",
-            "updated_at",
-        ]
-        # Uniqueness is the database's job (report_one_per_unit_day), under concurrency too.
-        validators = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and "operation" in self.fields:
-            if not self.fields["operation"].read_only:
-                self.fields["operation"].queryset = operations_for(user)
-            if not self.fields["unit"].read_only:
-                self.fields["unit"].queryset = visible_units(user)
-
-
-class ReportUpdateSerializer(ReportSerializer):
-    operation = serializers.PrimaryKeyRelatedField(read_only=True)
-    unit = serializers.PrimaryKeyRelatedField(read_only=True)
-    report_date = serializers.DateField(read_only=True)
-
-
-class ReturnSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
-
-
-class AuditEntrySerializer(serializers.ModelSerializer):
-    class Meta:
-        model = AuditEntry
-        fields = ["at", "actor_name", "channel", "action", "changes"]
 
 
 # --- idempotency -----------------------------------------------------------------------
