@@ -1,14 +1,22 @@
-"""Demo personnel with a believable rank mix, and sprin assigning them (some BKO)."""
+"""Demo personnel with a believable rank mix, sprin assigning them (some BKO), and for the
+rehearsal operation: events, deployments (one clash refused), a warehouse with a guard gap,
+the voting-day TPS plotting of two Polres, and apel records. Idempotent."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
 
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+
+from operations import clock
 from operations.demo import DemoContext
-from operations.models import TaskForce, Unit, UnitKind
-from personnel.models import Personnel, Rank, Warrant
-from personnel.services import assignment_add, warrant_issue
+from operations.models import Event, EventKind, Post, PostKind, RiskLevel, TaskForce, Unit, UnitKind
+from operations.selectors import voting_day
+from personnel.models import Apel, ApelKind, Assignment, Deployment, Personnel, Rank, Warrant
+from personnel.plotting import available_assignments, confirm, propose
+from personnel.services import apel_record, assignment_add, deployment_create, warrant_issue
 
 FIRST = [
     "Ahmad", "Budi", "Dedi", "Eko", "Fajar", "Hendra", "Irwan", "Joko", "Kurniawan",
@@ -136,6 +144,227 @@ def load_warrants(ctx: DemoContext) -> None:
                 )
 
 
+# --- deployments, events, guard shifts and apel (issue 7) -------------------------------------
+
+# Polres whose rehearsal is staffed: warehouse shifts and events at both, the voting-day TPS
+# plotting at Ambon only (the other Polres show as uncovered in the coverage rollup).
+STAFFED_POLRES = ["POLRESTA-AMBON", "POLRES-SINJAI"]
+PLOTTED_POLRES = ["POLRESTA-AMBON"]
+
+
+def _say(ctx: DemoContext, message: str) -> None:
+    if ctx.stdout is not None:
+        ctx.stdout.write(message)
+
+
+def _local(unit: Unit, day: dt.date, hour: int) -> dt.datetime:
+    return clock.day_start(unit, day) + dt.timedelta(hours=hour)
+
+
+def load_events(ctx: DemoContext) -> dict[str, list[Event]]:
+    """Per Polres of the rehearsal: a campaign rally and a candidates' debate the same evening,
+    and a logistics distribution two days before voting day."""
+    operation = ctx.simulation
+    vote = voting_day(operation)
+    events: dict[str, list[Event]] = {}
+    for polres in ctx.polres:
+        short = polres.name.split(" ", 1)[1]
+        rally_day = vote - dt.timedelta(days=6)
+        specs = [
+            (EventKind.RALLY, f"Kampanye rapat umum di {short}", "Lapangan kota", rally_day, 14, 4, 8000, RiskLevel.KUNING, 40),
+            (EventKind.DEBATE, f"Debat kandidat {short}", "Gedung KPU", rally_day, 16, 3, 600, RiskLevel.HIJAU, 12),
+            (EventKind.LOGISTICS, f"Distribusi logistik pemilu {short}", "Gudang KPU ke PPK", vote - dt.timedelta(days=2), 8, 8, 0, RiskLevel.HIJAU, 10),
+        ]  # fmt: skip
+        events[polres.code] = []
+        for kind, name, place, day, hour, hours, crowd, risk, required in specs:
+            event, _created = Event.objects.get_or_create(
+                operation=operation,
+                unit=polres,
+                name=name,
+                defaults={
+                    "kind": kind,
+                    "place": place,
+                    "starts_at": _local(polres, day, hour),
+                    "ends_at": _local(polres, day, hour + hours),
+                    "expected_crowd": crowd,
+                    "risk": risk,
+                    "personnel_required": required,
+                    "latitude": polres.latitude,
+                    "longitude": polres.longitude,
+                },
+            )
+            events[polres.code].append(event)
+    return events
+
+
+def _free(operation, polres: Unit, start: dt.datetime, end: dt.datetime, n: int, *, bko=False):
+    return list(
+        available_assignments(operation, polres, start, end)
+        .filter(unit=polres, is_bko=bko)
+        .order_by("-personnel__rank__order", "pk")[:n]
+    )
+
+
+def load_guard_shifts(ctx: DemoContext, polres: Unit) -> None:
+    """The Polres's logistics warehouse guarded in three 8-hour shifts of 4 over the two days
+    before voting day, one guard short in the last night shift: a coverage gap to find."""
+    operation = ctx.simulation
+    gudang = Post.objects.filter(
+        operation=operation, unit=polres, kind=PostKind.WAREHOUSE, round_the_clock=True
+    ).first()
+    if gudang is None or Deployment.objects.filter(post=gudang).exists():
+        return
+    vote = voting_day(operation)
+    first_day = vote - dt.timedelta(days=2)
+    guards = _free(operation, polres, _local(polres, first_day, 0), _local(polres, vote, 0), 12)
+    if len(guards) < 12:
+        return
+    for offset in range(2):
+        day = first_day + dt.timedelta(days=offset)
+        for shift in range(3):
+            crew = guards[shift * 4 : shift * 4 + 4]
+            if offset == 1 and shift == 2:
+                crew = crew[:3]  # the gap
+            for assignment in crew:
+                deployment_create(
+                    assignment=assignment,
+                    post=gudang,
+                    starts_at=_local(polres, day, shift * 8),
+                    ends_at=_local(polres, day, shift * 8 + 8),
+                    note="Jaga gudang logistik",
+                )
+
+
+def load_event_deployments(ctx: DemoContext, polres: Unit, events: list[Event]) -> None:
+    """Personnel to the rally, then one of them to the overlapping debate: refused (a clash)."""
+    operation = ctx.simulation
+    rally, debate, logistics = events
+    if not Deployment.objects.filter(event=rally).exists():
+        for assignment in _free(operation, polres, rally.starts_at, rally.ends_at, 10):
+            deployment_create(
+                assignment=assignment,
+                event=rally,
+                starts_at=rally.starts_at - dt.timedelta(hours=1),
+                ends_at=rally.ends_at + dt.timedelta(hours=1),
+                note="Pengamanan kampanye",
+            )
+    if not Deployment.objects.filter(event=debate).exists():
+        for assignment in _free(operation, polres, debate.starts_at, debate.ends_at, 4, bko=True):
+            deployment_create(
+                assignment=assignment,
+                event=debate,
+                starts_at=debate.starts_at,
+                ends_at=debate.ends_at,
+            )
+    # The clash the demo shows: a rally guard also put on the debate. The service refuses it.
+    at_rally = Deployment.objects.filter(event=rally).select_related("assignment").first()
+    if at_rally is not None:
+        try:
+            deployment_create(
+                assignment=at_rally.assignment,
+                event=debate,
+                starts_at=debate.starts_at,
+                ends_at=debate.ends_at,
+            )
+        except ValidationError as exc:
+            _say(ctx, f"Demo: penempatan bentrok ditolak — {' '.join(exc.messages)}\n")
+    if not Deployment.objects.filter(event=logistics).exists():
+        for assignment in _free(operation, polres, logistics.starts_at, logistics.ends_at, 6):
+            deployment_create(
+                assignment=assignment,
+                event=logistics,
+                starts_at=logistics.starts_at,
+                ends_at=logistics.ends_at,
+                note="Pengawalan logistik",
+            )
+
+
+def load_tps_plotting(ctx: DemoContext, polres: Unit) -> None:
+    """Voting day at the TPS (06:00-24:00 local): the proposed plotting, confirmed."""
+    operation = ctx.simulation
+    if Deployment.objects.filter(
+        operation=operation, group__unit__path__startswith=polres.path
+    ).exists():
+        return
+    vote = voting_day(operation)
+    start, end = _local(polres, vote, 6), _local(polres, vote, 24)
+    proposal = propose(operation, polres, start, end)
+    confirm(
+        operation=operation,
+        polres=polres,
+        starts_at=start,
+        ends_at=end,
+        plan=proposal.plan(),
+        channel="system",
+    )
+
+
+def load_apels(ctx: DemoContext) -> None:
+    """Apel kesiapan at every Polres and Polsek on the rehearsal's first two days."""
+    operation = ctx.simulation
+    vote = voting_day(operation)
+    counts = dict(
+        Assignment.objects.filter(operation=operation)
+        .values("unit")
+        .annotate(n=Count("pk"))
+        .values_list("unit", "n")
+    )
+    for unit in [*ctx.polres, *ctx.polsek]:
+        for days_before in (21, 20):
+            held_at = _local(unit, vote - dt.timedelta(days=days_before), 7)
+            if Apel.objects.filter(operation=operation, unit=unit, held_at=held_at).exists():
+                continue
+            rng = random.Random(f"apel:{unit.code}:{days_before}")
+            total = counts.get(unit.pk, 0)
+            if not total:
+                continue
+            absences = dict.fromkeys(("sick", "permit", "leave", "duty", "awol"), 0)
+            for _ in range(rng.randint(0, max(1, total // 6))):
+                absences[rng.choice(list(absences))] += 1
+            present = total - sum(absences.values())
+            if present < 0:
+                continue
+            equipment = [
+                {"item": "r2", "ready": rng.randint(4, 12), "not_ready": rng.randint(0, 2)},
+                {"item": "r4", "ready": rng.randint(1, 4), "not_ready": rng.randint(0, 1)},
+                {"item": "ht", "ready": rng.randint(6, 20), "not_ready": rng.randint(0, 3)},
+            ]
+            if unit.kind == UnitKind.POLRES:
+                equipment += [
+                    {"item": "truck", "ready": rng.randint(1, 3), "not_ready": rng.randint(0, 1)},
+                    {
+                        "item": "dalmas",
+                        "ready": rng.randint(20, 60),
+                        "not_ready": rng.randint(0, 5),
+                    },
+                ]
+            apel_record(
+                operation=operation,
+                unit=unit,
+                held_at=held_at,
+                kind=ApelKind.KESIAPAN if days_before == 21 else ApelKind.GELAR_PASUKAN,
+                strength={"total": total, "present": present, **absences},
+                equipment=equipment,
+                commander=f"Kabag Ops {unit.name}"
+                if unit.kind == UnitKind.POLRES
+                else f"Kapolsek {unit.name.removeprefix('Polsek ')}",
+            )
+
+
+def load_deployments(ctx: DemoContext) -> None:
+    if ctx.simulation is None:
+        return
+    events = load_events(ctx)
+    for polres in ctx.polres:
+        if polres.code in STAFFED_POLRES:
+            load_guard_shifts(ctx, polres)
+            load_event_deployments(ctx, polres, events[polres.code])
+        if polres.code in PLOTTED_POLRES:
+            load_tps_plotting(ctx, polres)
+    load_apels(ctx)
+
+
 def load(ctx: DemoContext) -> None:
     load_personnel(ctx)
     load_warrants(ctx)
+    load_deployments(ctx)
