@@ -47,6 +47,14 @@ def report_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     user = request.user
+    can_create = user.unit_id is not None and can_write_for_unit(user, user.unit)
+    today_report = None
+    if can_create:
+        today_report = (
+            DailyReport.objects.filter(unit=user.unit, report_date=clock.local_date(user.unit))
+            .order_by("-operation__start_date")
+            .first()
+        )
     return render(
         request,
         "reports/list.html",
@@ -54,7 +62,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "status": status,
             "statuses": ReportStatus.choices,
-            "can_create": user.unit_id is not None and can_write_for_unit(user, user.unit),
+            "can_create": can_create,
+            "today_report": today_report,
         },
     )
 

@@ -327,3 +327,43 @@ def test_frozen_clock_is_the_one_the_api_uses(api, op, frozen):
     report_id = api("kapolsek_a").post(REPORTS, _body(op), format="json").json()["id"]
     data = api("kapolsek_a").post(f"{REPORTS}{report_id}/submit/").json()
     assert dt.datetime.fromisoformat(data["submitted_at"]) == NOON
+
+
+@pytest.mark.parametrize("path", ["/api/v1/incidents/", "/api/v1/attachments/"])
+def test_api_incident_and_attachment_lists_query_count_does_not_grow(
+    api, personas, op, tree, frozen, path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.models import Role
+    from audit.models import Channel
+    from reports import services
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+    def add(user):
+        report_id = token_client(user).post(REPORTS, _body(op), format="json").json()["id"]
+        report = DailyReport.objects.get(pk=report_id)
+        services.attachment_add(
+            report=report,
+            by=user,
+            channel=Channel.API,
+            upload=SimpleUploadedFile("a.png", png, content_type="image/png"),
+        )
+
+    add(personas.kapolsek_a)
+    client = api("reviewer")
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(path)
+        assert response.status_code == 200
+        return len(ctx.captured_queries), len(response.json()["results"])
+
+    one = count()
+    for index in range(5):
+        unit = builders.unit(f"POLSEK-Z{index}", "polsek", tree.ambon)
+        add(builders.user(Role.OPERATOR, unit))
+    many = count()
+    assert (one[1], many[1]) == (1, 6)
+    assert many[0] == one[0]

@@ -261,3 +261,12 @@ def test_list_pages_query_count_does_not_grow(client, personas, make_report, op,
         make_report(builders.user(Role.OPERATOR, unit), status="submitted")
     many = _queries(client, reverse(route))
     assert one == many
+
+
+def test_list_links_to_todays_report_once_it_exists(client, personas, make_report):
+    client.force_login(personas.kapolsek_a)
+    assert "Buat laporan hari ini" in client.get(reverse("reports:list")).content.decode()
+    report = make_report(personas.kapolsek_a)
+    html = client.get(reverse("reports:list")).content.decode()
+    assert "Buka laporan hari ini" in html
+    assert reverse("reports:detail", args=[report.pk]) in html
