@@ -93,13 +93,35 @@ def is_leaf_kind(kind: str) -> bool:
 
 # --- Posts and events (written by the API; bulk TPS imports are in operations.imports) ---
 
-POST_FIELDS = (
-    "kind code name village subdistrict district address voters vulnerability is_noken "
-    "linmas round_the_clock guards_required latitude longitude"
-).split()
-EVENT_FIELDS = (
-    "kind name place starts_at ends_at expected_crowd risk personnel_required latitude longitude"
-).split()
+POST_FIELDS = [
+    "kind",
+    "code",
+    "name",
+    "village",
+    "subdistrict",
+    "district",
+    "address",
+    "voters",
+    "vulnerability",
+    "is_noken",
+    "linmas",
+    "round_the_clock",
+    "guards_required",
+    "latitude",
+    "longitude",
+]
+EVENT_FIELDS = [
+    "kind",
+    "name",
+    "place",
+    "starts_at",
+    "ends_at",
+    "expected_crowd",
+    "risk",
+    "personnel_required",
+    "latitude",
+    "longitude",
+]
 
 
 @transaction.atomic
@@ -123,7 +145,11 @@ def post_update(*, post, by=None, channel: str = "system", **fields):
     post.full_clean()
     post.save()
     record(
-        actor=by, channel=channel, action="post.update", obj=post, changes=diff(before, snapshot(post))
+        actor=by,
+        channel=channel,
+        action="post.update",
+        obj=post,
+        changes=diff(before, snapshot(post)),
     )
     return post
 

@@ -1,8 +1,8 @@
 import datetime as dt
+import uuid
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -14,6 +14,11 @@ from pamilu.api.throttles import LoginRateThrottle, TokenRateThrottle
 def _issue(api, user, days=30):
     expiry = (timezone.now() + dt.timedelta(days=days)).isoformat()
     return api("admin").post("/api/v1/tokens/", {"user": user.pk, "expiry": expiry})
+
+
+def _fresh_cache_key() -> str:
+    """Throttle counters of this test only (the cache may be a Redis shared by workers)."""
+    return f"throttle-test-{uuid.uuid4().hex}-%(scope)s-%(ident)s"
 
 
 def _with_key(key):
@@ -111,20 +116,19 @@ def test_token_anonymous_gets_401_with_error_format(client, db):
 
 
 def test_token_endpoint_throttled_with_retry_after(api, personas, monkeypatch):
-    cache.clear()
     monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"token": "2/min", "user": "99/min"})
+    monkeypatch.setattr(TokenRateThrottle, "cache_format", _fresh_cache_key())
     client = api("admin")
     statuses = [client.get("/api/v1/tokens/").status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
     response = client.get("/api/v1/tokens/")
     assert 0 < int(response["Retry-After"]) <= 60
     assert response.json()["status"] == 429
-    cache.clear()
 
 
 def test_login_throttled_with_retry_after(client, personas, monkeypatch):
-    cache.clear()
     monkeypatch.setattr(LoginRateThrottle, "THROTTLE_RATES", {"login": "3/min"})
+    monkeypatch.setattr(LoginRateThrottle, "cache_format", _fresh_cache_key())
     attempts = [
         client.post("/accounts/login/", {"username": "kapolsek.sirimau", "password": "x"})
         for _ in range(4)
@@ -132,4 +136,3 @@ def test_login_throttled_with_retry_after(client, personas, monkeypatch):
     assert [r.status_code for r in attempts] == [200, 200, 200, 429]
     assert 0 < int(attempts[-1]["Retry-After"]) <= 60
     assert "Terlalu banyak percobaan masuk" in attempts[-1].content.decode()
-    cache.clear()
