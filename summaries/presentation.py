@@ -6,6 +6,7 @@ time, so the three outputs carry exactly the same rows and numbers.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -76,8 +77,8 @@ def present(summary: Summary) -> dict[str, Any]:
     comparison = None
     if c.get("comparison"):
         comparison = {
-            "start": c["comparison"]["start"],
-            "end": c["comparison"]["end"],
+            "start": dt.date.fromisoformat(c["comparison"]["start"]),
+            "end": dt.date.fromisoformat(c["comparison"]["end"]),
             "rows": [
                 {
                     **row,
@@ -100,6 +101,8 @@ def present(summary: Summary) -> dict[str, Any]:
     reporting = c["reporting"]
     return {
         "title": title(summary),
+        "first": dt.date.fromisoformat(c["period"]["first"]),
+        "through": dt.date.fromisoformat(c["period"]["through"]),
         "content": c,
         "totals": totals,
         "activities": [

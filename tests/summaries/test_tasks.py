@@ -204,3 +204,32 @@ def test_build_due_also_builds_week_and_phase_to_date(scenario, eager):
     assert phase.phase.name == "Kampanye"
     assert phase.content["totals"]["personnel"] == 74
     assert phase.is_partial
+
+
+def test_build_for_day_retries_a_transient_database_error(scenario, operation, tree, eager):
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    from summaries import services
+
+    real = services.build_for_day
+    calls = []
+
+    def flaky(**kwargs):
+        calls.append(kwargs["day"])
+        if len(calls) == 1:
+            raise OperationalError("could not serialize access / connection reset")
+        return real(**kwargs)
+
+    assert tasks.build_for_day.retry_backoff and tasks.build_for_day.max_retries == 6
+    eager.conf.task_eager_propagates = False  # eager retry runs the task again inline
+    with mock.patch("summaries.services.build_for_day", side_effect=flaky):
+        tasks.build_for_day.delay(operation.pk, tree.ambon.pk, D.isoformat())
+    assert calls == [D, D]
+    assert Summary.objects.filter(unit=tree.ambon, period_start=D, period_kind="daily").exists()
+
+
+def test_build_for_day_unknown_ids_do_nothing(db, eager):
+    assert tasks.build_for_day.delay(999, 999, "2024-02-06").get() == 0
+    assert tasks.rebuild_summaries.delay([999]).get() == 0
