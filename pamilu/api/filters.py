@@ -11,7 +11,9 @@ class StableOrderingFilter(OrderingFilter):
         ordering = self.get_ordering(request, queryset, view) or list(
             queryset.query.order_by or queryset.model._meta.ordering or []
         )
-        ordering = [o for o in ordering if o.lstrip("-") not in ("pk", "id")]
+        ordering = [
+            o for o in ordering if not (isinstance(o, str) and o.lstrip("-") in ("pk", "id"))
+        ]
         return queryset.order_by(*ordering, "pk")
 
 

@@ -83,6 +83,26 @@ def test_units_are_read_only(api, personas, tree):
 # --- operations ------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("persona", "sees_maluku_operation"),
+    [
+        ("kapolsek_a", True),
+        ("kapolsek_b", True),
+        ("reviewer", True),
+        ("command_center", True),
+        ("national", True),
+        ("admin", True),
+        ("outsider", False),
+        ("outsider_operator", False),
+    ],
+)
+def test_operations_list_per_role(api, personas, tree, operation, persona, sees_maluku_operation):
+    builders.operation(tree.maluku, code="praja-maluku", name="Praja Maluku")
+    codes = sorted(o["code"] for o in api(persona).get("/api/v1/operations/").json()["results"])
+    expected = sorted([operation.code] + (["praja-maluku"] if sees_maluku_operation else []))
+    assert codes == expected
+
+
 @pytest.mark.outsider("operation-list", "operation-detail")
 def test_operations_scoped_with_phases_task_forces_and_patterns(api, personas, tree, operation):
     maluku_op = builders.operation(tree.maluku, code="mantap-praja-maluku", name="Praja Maluku")
