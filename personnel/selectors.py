@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from operations import clock
 from operations.models import Operation, Post, Unit, Vulnerability
 from operations.selectors import tps_requirement_by_child, tps_requirement_by_level
-from pamilu.scoping import unit_in_scope
+from pamilu.scoping import scope, unit_in_scope
 from personnel.models import Apel, Deployment, RankGroup
 
 # --- coverage by the TPS security pattern -------------------------------------------------
@@ -318,7 +318,7 @@ def guard_gaps(
 # --- readiness (apel) --------------------------------------------------------------------
 
 
-def _latest_apels(within: Unit, operation: Operation | None) -> QuerySet[Apel]:
+def _latest_apels(within: Unit, operation: Operation | None, user=None) -> QuerySet[Apel]:
     newer = Apel.objects.filter(unit=OuterRef("unit")).filter(
         Q(held_at__gt=OuterRef("held_at")) | Q(held_at=OuterRef("held_at"), pk__gt=OuterRef("pk"))
     )
@@ -326,13 +326,15 @@ def _latest_apels(within: Unit, operation: Operation | None) -> QuerySet[Apel]:
     if operation is not None:
         qs = qs.filter(operation=operation)
         newer = newer.filter(operation=operation)
-    return qs.filter(~Exists(newer))
+    qs = qs.filter(~Exists(newer))
+    return scope(user, qs) if user is not None else qs
 
 
-def latest_apels(within: Unit, operation: Operation | None = None) -> QuerySet[Apel]:
-    """The latest apel of each unit below `within`, newest first, with equipment totals."""
+def latest_apels(within: Unit, operation: Operation | None = None, user=None) -> QuerySet[Apel]:
+    """The latest apel of each unit below `within` (and visible to `user`, when given),
+    newest first, with equipment totals."""
     return (
-        _latest_apels(within, operation)
+        _latest_apels(within, operation, user)
         .select_related("unit")
         .annotate(
             equipment_ready=Sum("equipment__ready"),
@@ -342,9 +344,9 @@ def latest_apels(within: Unit, operation: Operation | None = None) -> QuerySet[A
     )
 
 
-def readiness_totals(within: Unit, operation: Operation | None = None) -> dict[str, int]:
+def readiness_totals(within: Unit, operation: Operation | None = None, user=None) -> dict[str, int]:
     """Strength summed over the latest apel of each unit below `within` (one query)."""
-    totals = _latest_apels(within, operation).aggregate(
+    totals = _latest_apels(within, operation, user).aggregate(
         units=Count("pk"), total=Sum("total"), present=Sum("present")
     )
     return {key: value or 0 for key, value in totals.items()}

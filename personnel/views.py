@@ -510,8 +510,8 @@ def readiness_panel(request: HttpRequest) -> HttpResponse:
     unit = _focus_unit(request)
     code = request.GET.get("operation", "").strip()
     operation = operations_for(request.user).filter(code=code).first() if code else None
-    latest = list(selectors.latest_apels(unit, operation)[:READINESS_ROWS])
-    totals = selectors.readiness_totals(unit, operation)
+    latest = list(selectors.latest_apels(unit, operation, request.user)[:READINESS_ROWS])
+    totals = selectors.readiness_totals(unit, operation, request.user)
     units_below = visible_units(request.user).filter(path__startswith=unit.path).count()
     with timezone.override(unit.zone):
         return render(
