@@ -33,11 +33,10 @@ from django.db.models import (
     Count,
     DateField,
     F,
+    FilteredRelation,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -56,6 +55,7 @@ from operations.models import (
     PostKind,
     TimeZone,
     Unit,
+    UnitKind,
     Vulnerability,
 )
 from pamilu.scoping import scope, sees_everything, visible_units
@@ -67,9 +67,6 @@ LATEST_INCIDENTS_LIMIT = 8
 MAP_POST_LIMIT = 3000
 MAP_INCIDENT_LIMIT = 500
 TREND_DAYS = 30
-
-# Compliance state of one reporting unit, as computed in SQL.
-MISSING, ON_TIME, LATE, ON_TIME_RETURNED, LATE_RETURNED = 0, 1, 2, 3, 4
 
 # Most vulnerable first: when the map must be capped, these are kept.
 VULNERABILITY_ORDER = [
@@ -178,56 +175,43 @@ def _group_key(path_field: str, focus: Unit) -> Substr:
     )
 
 
-def _report_state(operation: Operation) -> Coalesce:
-    reports = DailyReport.objects.filter(
-        operation=operation, unit=OuterRef("pk"), report_date=OuterRef("day")
-    )
-    state = reports.annotate(
-        s=Case(
-            When(status=ReportStatus.DRAFT, then=Value(MISSING)),
-            When(status=ReportStatus.RETURNED, is_late=True, then=Value(LATE_RETURNED)),
-            When(status=ReportStatus.RETURNED, then=Value(ON_TIME_RETURNED)),
-            When(is_late=True, then=Value(LATE)),
-            default=Value(ON_TIME),
-            output_field=IntegerField(),
-        )
-    ).values("s")[:1]
-    return Coalesce(Subquery(state), Value(MISSING), output_field=IntegerField())
-
-
-def _on_duty(operation: Operation) -> Coalesce:
-    sent = (
-        DailyReport.objects.filter(
-            operation=operation, unit=OuterRef("pk"), report_date=OuterRef("day")
-        )
-        .exclude(status=ReportStatus.DRAFT)
-        .values("personnel_on_duty")[:1]
-    )
-    return Coalesce(Subquery(sent), Value(0), output_field=IntegerField())
-
-
 def _reporting_units(user, operation: Operation, focus: Unit, days) -> QuerySet[Unit]:
+    """Reporting units below `focus`, each joined (LEFT JOIN) to its report for its day."""
     units = selectors.reporting_units(operation, within=focus) & visible_units(user)
-    return units.annotate(day=_unit_day(days), state=_report_state(operation))
+    return units.annotate(
+        day=_unit_day(days),
+        todays=FilteredRelation(
+            "reports",
+            condition=Q(reports__operation=operation) & Q(reports__report_date=_unit_day(days)),
+        ),
+    )
+
+
+# On the joined report (`todays`): sent means anything but a draft.
+_SENT = ~Q(todays__status=ReportStatus.DRAFT)
+_MISSING = Q(todays__isnull=True) | Q(todays__status=ReportStatus.DRAFT)
 
 
 def compliance_rows(user, operation: Operation, focus: Unit, days) -> dict[str, dict]:
     """{group path: counts} for the focus unit and each child with reporting units."""
     rows = (
         _reporting_units(user, operation, focus, days)
-        .annotate(group_path=_group_key("path", focus), on_duty=_on_duty(operation))
+        .annotate(group_path=_group_key("path", focus))
         .values("group_path")
         .annotate(
             total=Count("pk"),
-            on_time=Count("pk", filter=Q(state__in=[ON_TIME, ON_TIME_RETURNED])),
-            late=Count("pk", filter=Q(state__in=[LATE, LATE_RETURNED])),
-            missing=Count("pk", filter=Q(state=MISSING)),
-            returned=Count("pk", filter=Q(state__in=[ON_TIME_RETURNED, LATE_RETURNED])),
-            personnel_on_duty=Sum("on_duty"),
+            on_time=Count("todays", filter=_SENT & Q(todays__is_late=False)),
+            late=Count("todays", filter=_SENT & Q(todays__is_late=True)),
+            returned=Count("todays", filter=Q(todays__status=ReportStatus.RETURNED)),
+            personnel_on_duty=Coalesce(Sum("todays__personnel_on_duty", filter=_SENT), 0),
         )
         .order_by("group_path")
     )
-    return {row.pop("group_path"): row for row in rows}
+    result = {}
+    for row in rows:
+        row["missing"] = row["total"] - row["on_time"] - row["late"]
+        result[row.pop("group_path")] = row
+    return result
 
 
 def missing_units(user, operation: Operation, focus: Unit, days, now: dt.datetime) -> list[dict]:
@@ -240,7 +224,7 @@ def missing_units(user, operation: Operation, focus: Unit, days, now: dt.datetim
     )
     units = (
         _reporting_units(user, operation, focus, days)
-        .filter(state=MISSING)
+        .filter(_MISSING)
         .select_related("parent")
         .annotate(zone_order=zone_order)
         .order_by("zone_order", "path")[:MISSING_LIST_LIMIT]
@@ -323,17 +307,26 @@ def latest_incidents(user, operation, focus, days) -> list[Incident]:
     )
 
 
+def map_shows_every_tps(focus: Unit) -> bool:
+    """From a Polres down the map shows every TPS; above it (hundreds of thousands of
+    TPS) only the rawan, sangat rawan and khusus ones, with warehouses and offices."""
+    return focus.kind in (UnitKind.POLRES, UnitKind.POLSEK)
+
+
 def map_posts(user, operation, focus) -> list[dict]:
     """Posts with coordinates, the most vulnerable first when capped."""
+    posts = scope(user, Post.objects.filter(operation=operation)).filter(
+        unit__path__startswith=focus.path, latitude__isnull=False
+    )
+    if not map_shows_every_tps(focus):
+        posts = posts.exclude(kind=PostKind.TPS, vulnerability=Vulnerability.KURANG_RAWAN)
     order = Case(
         *(When(vulnerability=v, then=Value(i)) for i, v in enumerate(VULNERABILITY_ORDER)),
         default=Value(len(VULNERABILITY_ORDER)),
         output_field=IntegerField(),
     )
     rows = (
-        scope(user, Post.objects.filter(operation=operation))
-        .filter(unit__path__startswith=focus.path, latitude__isnull=False)
-        .annotate(rank=order)
+        posts.annotate(rank=order)
         .order_by("rank", "pk")
         .values("name", "kind", "vulnerability", "latitude", "longitude")[:MAP_POST_LIMIT]
     )
@@ -485,21 +478,21 @@ def build(user, query: DashboardQuery, now: dt.datetime | None = None) -> dict:
     compliance = compliance_rows(user, operation, focus, days)
     assignments = assignment_rows(user, operation, focus)
     incidents = incident_rows(user, operation, focus, days)
-    required = selectors.tps_requirement_by_child(operation, focus)
-    by_level = selectors.tps_requirement_by_level(operation, focus)
-
-    # TPS the focus unit guards directly: all below it less those under its children.
-    level_total = by_level_total(by_level)
-    own_requirement = {
-        key: level_total[key] - sum(r[key] for r in required.values()) for key in level_total
-    }
+    # TPS and police required per child (and for the focus unit's own TPS), by level.
+    requirement = selectors.tps_requirement_by_group(operation, focus)
+    by_level: dict[str, dict[str, int]] = {}
+    for levels in requirement.values():
+        for level, numbers in levels.items():
+            total = by_level.setdefault(level, {"tps": 0, "police_required": 0})
+            total["tps"] += numbers["tps"]
+            total["police_required"] += numbers["police_required"]
     groups = [(focus, True)] + [(child, False) for child in children]
     rows = []
     for unit, own in groups:
         c = compliance.get(unit.path, {})
         a = assignments.get(unit.path, {})
         i = incidents.get(unit.path, {})
-        req = own_requirement if own else required.get(unit.pk, {})
+        req = level_total(requirement.get(unit.path, {}))
         row = {
             "unit": unit,
             "own": own,
@@ -543,7 +536,10 @@ def build(user, query: DashboardQuery, now: dt.datetime | None = None) -> dict:
         },
         incidents=_incident_summary(breakdown),
         latest_incidents=latest,
-        map={"posts": map_posts(user, operation, focus)},
+        map={
+            "posts": map_posts(user, operation, focus),
+            "every_tps": map_shows_every_tps(focus),
+        },
         trends=trends(user, operation, focus, days, totals["total"]),
     )
     data["map"]["incidents"] = map_incidents(user, operation, focus, days)
@@ -562,7 +558,7 @@ def build(user, query: DashboardQuery, now: dt.datetime | None = None) -> dict:
     return data
 
 
-def by_level_total(by_level: dict[str, dict[str, int]]) -> dict[str, int]:
+def level_total(by_level: dict[str, dict[str, int]]) -> dict[str, int]:
     return {
         "tps": sum(v["tps"] for v in by_level.values()),
         "police_required": sum(v["police_required"] for v in by_level.values()),

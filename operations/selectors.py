@@ -58,6 +58,8 @@ def reporting_units(operation: Operation, within: Unit | None = None) -> QuerySe
 # TPS are grouped per responsible unit (Polsek) and vulnerability level; each group
 # takes the most specific pattern (the deepest unit whose subtree holds it, else the
 # operation's default) and needs ceil(tps / tps_per_group) * police officers.
+# The pattern is picked by a join and ROW_NUMBER(), not a subquery per group: at
+# 200,000 TPS that took 0.5-1 s per call on PostgreSQL.
 _REQUIREMENT_GROUPS_SQL = """
 WITH grp AS (
     SELECT p.unit_id, u.path AS unit_path, p.vulnerability, COUNT(*) AS tps
@@ -66,23 +68,24 @@ WITH grp AS (
     WHERE p.operation_id = %(operation)s AND p.kind = 'tps' AND u.path LIKE %(prefix)s
     GROUP BY p.unit_id, u.path, p.vulnerability
 ),
-matched AS (
-    SELECT grp.*, (
-        SELECT sp.id FROM operations_securitypattern sp
-        LEFT JOIN operations_unit su ON su.id = sp.unit_id
-        WHERE sp.operation_id = %(operation)s AND sp.vulnerability = grp.vulnerability
-          AND (sp.unit_id IS NULL OR grp.unit_path LIKE su.path || '%%')
-        ORDER BY COALESCE(su.depth, -1) DESC
-        LIMIT 1
-    ) AS pattern_id
+candidates AS (
+    SELECT grp.unit_id, grp.vulnerability, sp.police, sp.tps_per_group,
+           ROW_NUMBER() OVER (
+               PARTITION BY grp.unit_id, grp.vulnerability ORDER BY COALESCE(su.depth, -1) DESC
+           ) AS rn
     FROM grp
+    JOIN operations_securitypattern sp
+      ON sp.operation_id = %(operation)s AND sp.vulnerability = grp.vulnerability
+    LEFT JOIN operations_unit su ON su.id = sp.unit_id
+    WHERE sp.unit_id IS NULL OR grp.unit_path LIKE su.path || '%%'
 ),
 req AS (
-    SELECT m.unit_id, m.unit_path, m.vulnerability, m.tps,
-           COALESCE(((m.tps + sp.tps_per_group - 1) / sp.tps_per_group) * sp.police, 0)
+    SELECT grp.unit_id, grp.unit_path, grp.vulnerability, grp.tps,
+           COALESCE(((grp.tps + c.tps_per_group - 1) / c.tps_per_group) * c.police, 0)
                AS police_required
-    FROM matched m
-    LEFT JOIN operations_securitypattern sp ON sp.id = m.pattern_id
+    FROM grp
+    LEFT JOIN candidates c
+      ON c.unit_id = grp.unit_id AND c.vulnerability = grp.vulnerability AND c.rn = 1
 )
 """
 
@@ -113,3 +116,29 @@ def tps_requirement_by_child(operation: Operation, within: Unit) -> dict[int, di
         )
         rows = cursor.fetchall()
     return {uid: {"tps": int(tps), "police_required": int(req)} for uid, tps, req in rows}
+
+
+def tps_requirement_by_group(
+    operation: Operation, within: Unit
+) -> dict[str, dict[str, dict[str, int]]]:
+    """{child path: {vulnerability: {"tps": n, "police_required": m}}} in one query, for
+    each direct child of `within` (keyed by its path) and for the TPS `within` itself
+    holds (keyed by `within.path`)."""
+    # Only a fixed function name is formatted into the SQL; every value is bound.
+    position = "INSTR" if connection.vendor == "sqlite" else "STRPOS"
+    key = f"SUBSTR(unit_path, 1, %(length)s + {position}(SUBSTR(unit_path, %(start)s), '/'))"
+    select = f"SELECT {key} AS grp_path, vulnerability, SUM(tps), SUM(police_required) "
+    sql = _REQUIREMENT_GROUPS_SQL + select + "FROM req GROUP BY grp_path, vulnerability"
+    params = {
+        "operation": operation.pk,
+        "prefix": within.path + "%",
+        "length": len(within.path),
+        "start": len(within.path) + 1,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    result: dict[str, dict[str, dict[str, int]]] = {}
+    for path, level, tps, req in rows:
+        result.setdefault(path, {})[level] = {"tps": int(tps), "police_required": int(req)}
+    return result

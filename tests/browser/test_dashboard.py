@@ -96,7 +96,8 @@ def test_command_center_sees_database_counts_and_drills_to_polsek(
     page.wait_for_function(
         "() => window.Chart && Chart.getChart(document.getElementById('chart-compliance'))"
     )
-    assert page.locator("#dashboard-map .dash-post").count() == 16
+    # National level: the rawan TPS (kurang rawan ones appear from Polres down).
+    assert page.locator("#dashboard-map .dash-post").count() == 4
     assert page.locator("#dashboard-map .dash-incident").count() == 1
     assert page.locator(".leaflet-tile").count() == 0  # no tile URL: grey background
     page.screenshot(path=str(screenshot_dir / "dashboard-mabes.png"))

@@ -302,7 +302,9 @@ def test_personnel_committed_and_required_by_level(client, personas, tree, opera
     assert rows["POLSEK-SIRIMAU"]["police_required"] == 4
     assert rows["POLSEK-NUSANIWE"]["police_required"] == 4
     assert rows["POLRESTA-AMBON"]["committed"] == 3  # its own staff, own row
-    assert len(response.context["map"]["posts"]) == 12
+    assert len(response.context["map"]["posts"]) == 12  # Polres level: every TPS
+    polda = client.get("/dashboard/").context["map"]["posts"]
+    assert [p["vulnerability"] for p in polda] == ["rawan"] * 3  # above Polres: rawan up
 
 
 def test_incidents_by_category_severity_and_latest_links(client, personas, day_of_reports):

@@ -2,7 +2,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from operations.models import Post, PostKind, SecurityPattern, UnitKind, Vulnerability
-from operations.selectors import tps_requirement_by_child, tps_requirement_by_level
+from operations.selectors import (
+    tps_requirement_by_child,
+    tps_requirement_by_group,
+    tps_requirement_by_level,
+)
 from tests import builders
 
 
@@ -75,3 +79,39 @@ def test_requirement_query_count_constant(tree, operation):
         tps_requirement_by_level(operation, tree.mabes)
         tps_requirement_by_child(operation, tree.mabes)
     assert len(small.captured_queries) == len(large.captured_queries) == 2
+
+
+def test_requirement_by_group_keys_children_and_own_posts_by_path(tree, operation):
+    SecurityPattern.objects.create(
+        operation=operation,
+        unit=tree.ambon,
+        vulnerability=Vulnerability.KURANG_RAWAN,
+        police=2,
+        tps_per_group=4,
+    )
+    _tps(operation, tree.sirimau, Vulnerability.KURANG_RAWAN, 8)  # Ambon's 2-4: 4
+    _tps(operation, tree.nusaniwe, Vulnerability.RAWAN, 3)  # 2-2: 4
+    _tps(operation, tree.ambon, Vulnerability.SANGAT_RAWAN, 1)  # the Polres' own: 2
+    _tps(operation, tree.labuan, Vulnerability.RAWAN, 10)  # outside
+    assert tps_requirement_by_group(operation, tree.ambon) == {
+        tree.sirimau.path: {"kurang_rawan": {"tps": 8, "police_required": 4}},
+        tree.nusaniwe.path: {"rawan": {"tps": 3, "police_required": 4}},
+        tree.ambon.path: {"sangat_rawan": {"tps": 1, "police_required": 2}},
+    }
+    national = tps_requirement_by_group(operation, tree.mabes)
+    assert national == {
+        tree.maluku.path: {
+            "kurang_rawan": {"tps": 8, "police_required": 4},
+            "rawan": {"tps": 3, "police_required": 4},
+            "sangat_rawan": {"tps": 1, "police_required": 2},
+        },
+        tree.banten.path: {"rawan": {"tps": 10, "police_required": 10}},
+    }
+
+
+def test_requirement_without_pattern_for_a_level_is_zero(tree, operation):
+    SecurityPattern.objects.filter(operation=operation, vulnerability="khusus").delete()
+    _tps(operation, tree.sirimau, Vulnerability.KHUSUS, 2)
+    assert tps_requirement_by_level(operation, tree.ambon) == {
+        "khusus": {"tps": 2, "police_required": 0}
+    }
