@@ -339,3 +339,64 @@ def test_readiness_panel_query_count_constant(
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(url)
     assert len(response.context["latest"]) == 5
+
+
+def test_apel_and_event_lists_query_count_constant(
+    client, personas, tree, operation, django_assert_num_queries
+):
+    def add(n):
+        for i in range(n):
+            apel_record(
+                operation=operation,
+                unit=tree.nusaniwe,
+                held_at=at(1, i),
+                strength={"total": 2, "present": 2},
+                equipment=[{"item": "r2", "ready": 1}, {"item": "ht", "ready": 2}],
+            )
+            Event.objects.create(
+                operation=operation,
+                unit=tree.nusaniwe,
+                kind=EventKind.RALLY,
+                name=f"Kampanye {i}",
+                place="Lapangan",
+                starts_at=at(2, i),
+                ends_at=at(2, i + 1),
+            )
+
+    add(1)
+    client.force_login(personas.reviewer)
+    urls = [
+        reverse("personnel:apels") + _q(tree.ambon, operation),
+        reverse("personnel:events") + _q(tree.ambon, operation),
+    ]
+    counts = []
+    for url in urls:
+        client.get(url)
+        with django_assert_num_queries(12, exact=False) as ctx:
+            client.get(url)
+        counts.append(len(ctx.captured_queries))
+    add(12)
+    for url, count in zip(urls, counts, strict=True):
+        with django_assert_num_queries(count):
+            response = client.get(url)
+        assert response.context["page"].paginator.count == 13
+
+
+def test_coverage_page_query_count_constant(
+    client, personas, tree, operation, django_assert_num_queries
+):
+    tps(operation, tree.sirimau, KR, 3)
+    client.force_login(personas.command_center)
+    url = reverse("personnel:coverage") + _q(tree.maluku, operation)
+    client.get(url)
+    with django_assert_num_queries(16, exact=False) as ctx:
+        client.get(url)
+    for i in range(6):
+        polres = __import__("tests.builders", fromlist=["unit"]).unit(
+            f"POLRES-Q{i}", "polres", tree.maluku
+        )
+        tps(operation, polres, R, 4)
+        assigned(operation, polres)
+    with django_assert_num_queries(len(ctx.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["result"].children) == 7
