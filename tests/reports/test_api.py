@@ -367,3 +367,16 @@ def test_api_incident_and_attachment_lists_query_count_does_not_grow(
     many = count()
     assert (one[1], many[1]) == (1, 6)
     assert many[0] == one[0]
+
+
+def test_api_audit_trail_is_read_only(api, personas, op, frozen):
+    report_id = api("kapolsek_a").post(REPORTS, _body(op), format="json").json()["id"]
+    url = f"{REPORTS}{report_id}/audit/"
+    for client in (api("kapolsek_a"), api("reviewer")):
+        assert client.post(url, {"action": "x"}, format="json").status_code == 405
+        assert client.put(url, {"action": "x"}, format="json").status_code == 405
+        assert client.delete(url).status_code == 405
+    trail = api("reviewer").get(url).json()
+    assert [(e["action"], e["channel"], e["actor_name"]) for e in trail] == [
+        ("report.create", "api", "kapolsek.sirimau")
+    ]
