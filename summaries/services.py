@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 # Built "to date" and extended day by day: a late task for an earlier day must not
 # move them back.
 TO_DATE_KINDS = {PeriodKind.WEEKLY, PeriodKind.PHASE}
+REBUILD_DELAY_SECONDS = 20
 
 
 def _key(operation: Operation, unit: Unit, period: Period) -> dict:
@@ -161,7 +162,11 @@ def enqueue_rebuild(ids: list[int]) -> None:
     from summaries import tasks
 
     try:
-        tasks.rebuild_summaries.apply_async(args=[list(ids)], retry=False)
+        # A short delay coalesces a burst of transitions (evening submissions) into one
+        # rebuild: the task skips summaries that an earlier run already refreshed.
+        tasks.rebuild_summaries.apply_async(
+            args=[list(ids)], countdown=REBUILD_DELAY_SECONDS, retry=False
+        )
     except Exception:  # the broker may be down in any way; beat rebuilds from the marks
         logger.warning("could not queue rebuild of summaries %s; beat will", ids, exc_info=True)
 

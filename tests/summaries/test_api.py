@@ -71,3 +71,19 @@ def test_notice_api_acknowledge_only_by_recipient(api, operation, tree, personas
     assert response.status_code == 200
     assert response.json()["is_open"] is False
     assert response.json()["acknowledged_by"] == personas.reviewer.pk
+
+
+def test_summary_api_list_query_count_does_not_grow(
+    api, scenario, operation, tree, personas, django_assert_num_queries
+):
+    from summaries import services
+
+    api.force_authenticate(personas.national)
+    services.build_for_day(operation=operation, unit=tree.mabes, day=D)
+    with django_assert_num_queries(2) as one:
+        api.get(reverse("summary-list"))
+    for unit in (tree.maluku, tree.ambon, tree.sinjai, tree.labuan):
+        services.build_for_day(operation=operation, unit=unit, day=D)
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = api.get(reverse("summary-list"))
+    assert response.json()["count"] == 15

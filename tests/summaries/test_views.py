@@ -139,3 +139,27 @@ def test_notice_acknowledge_only_by_the_recipient_unit(client, operation, tree, 
     notice.refresh_from_db()
     assert notice.acknowledged_by == kabag
     assert "data-open-notices" not in response.content.decode()
+
+
+def test_notice_list_query_count_does_not_grow(client, operation, tree, django_assert_num_queries):
+    from tests import builders
+
+    kabag = builders.user("reviewer", tree.sinjai, "kabagops.sinjai")
+    _escalation(operation, tree)
+    client.force_login(kabag)
+    client.get(reverse("summaries:notices"))
+    with django_assert_num_queries(6) as one:
+        client.get(reverse("summaries:notices"))
+    for day in range(1, 6):
+        Notice.objects.create(
+            operation=operation,
+            unit=tree.sinjai_utara,
+            report_date=f"2024-02-{day:02d}",
+            level=1,
+            kind=NoticeKind.ESCALATION,
+            recipient_unit=tree.sinjai,
+            deadline="2024-02-06T12:00:00Z",
+        )
+    with django_assert_num_queries(len(one.captured_queries)):
+        body = client.get(reverse("summaries:notices")).content.decode()
+    assert body.count("data-notice=") == 6
