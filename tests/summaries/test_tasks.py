@@ -233,3 +233,14 @@ def test_build_for_day_retries_a_transient_database_error(scenario, operation, t
 def test_build_for_day_unknown_ids_do_nothing(db, eager):
     assert tasks.build_for_day.delay(999, 999, "2024-02-06").get() == 0
     assert tasks.rebuild_summaries.delay([999]).get() == 0
+
+
+def test_tasks_are_acked_late_and_redelivered_on_worker_loss():
+    from pamilu.celery import app
+
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+    assert app.conf.worker_prefetch_multiplier == 1
+    for task in (tasks.build_for_day, tasks.rebuild_summaries, tasks.build_due):
+        assert task.name.startswith("summaries.")
+        assert task.acks_late is True
