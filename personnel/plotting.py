@@ -55,6 +55,10 @@ class ProposedGroup:
     def staffed(self) -> bool:
         return bool(self.assignment_ids)
 
+    @property
+    def vulnerability_label(self) -> str:
+        return Vulnerability(self.vulnerability).label
+
 
 @dataclass
 class Proposal:

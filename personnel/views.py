@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from operations import clock
-from operations.models import Event, Operation, Post, Unit, UnitKind
+from operations.models import Event, Operation, Post, Unit, UnitKind, Vulnerability
 from operations.selectors import default_operation, operations_for, voting_day
 from pamilu.scoping import get_in_scope_or_404, scope, visible_units
 from personnel import plotting, selectors, services
@@ -316,6 +316,11 @@ def coverage(request: HttpRequest) -> HttpResponse:
             unit,
             operation,
             result=result,
+            levels=[
+                (Vulnerability(level).label, level, row) for level, row in result.by_level.items()
+            ]
+            if result
+            else [],
             day=day,
             voting_day=voting_day(operation) if operation else None,
             is_polres=unit.kind == UnitKind.POLRES,
