@@ -297,7 +297,18 @@ def deployment_cancel(*, deployment: Deployment, by=None, channel: str = "system
             "ends_at": deployment.ends_at,
         },
     )
+    group = deployment.group
     deployment.delete()
+    if group is not None and not group.deployments.exists():
+        # A group of TPS lives only while it is staffed: its TPS become unassigned again.
+        record(
+            actor=by,
+            channel=channel,
+            action="postgroup.dissolve",
+            obj=group,
+            changes={"posts": list(group.posts.values_list("code", flat=True))},
+        )
+        group.delete()
 
 
 @dataclass

@@ -234,3 +234,22 @@ def test_confirm_refuses_tps_outside_polres(tree, operation):
             operation=operation, polres=polres, starts_at=SPAN[0], ends_at=SPAN[1], plan=plan
         )
     assert not Deployment.objects.exists()
+
+
+def test_cancelling_a_groups_last_deployment_frees_its_tps(tree, operation):
+    from personnel.services import deployment_cancel
+
+    polres = _generated_polres(tree, operation, police=40, bko=0)
+    proposal = plotting.propose(operation, polres, *SPAN)
+    plotting.confirm(
+        operation=operation, polres=polres, starts_at=SPAN[0], ends_at=SPAN[1], plan=proposal.plan()
+    )
+    group = PostGroup.objects.order_by("pk").first()
+    members = set(group.posts.values_list("pk", flat=True))
+    deployments = list(group.deployments.all())
+    deployment_cancel(deployment=deployments[0])
+    assert PostGroup.objects.filter(pk=group.pk).exists()
+    deployment_cancel(deployment=deployments[1])
+    assert not PostGroup.objects.filter(pk=group.pk).exists()
+    again = plotting.propose(operation, polres, *SPAN)
+    assert members <= {p for g in again.groups for p in g.post_ids}
