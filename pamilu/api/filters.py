@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.filters import OrderingFilter
 
 
@@ -17,6 +19,7 @@ class StableOrderingFilter(OrderingFilter):
         return queryset.order_by(*ordering, "pk")
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class SubtreeFilter(django_filters.NumberFilter):
     """`?subtree=<unit id>`: rows of that unit and every unit below it (if the user sees it)."""
 

@@ -57,3 +57,7 @@ def test_schema_describes_imports_and_token_auth(schema):
     assert schema["components"]["securitySchemes"]["tokenAuth"]["name"] == "Authorization"
     params = [p["name"] for p in schema["paths"]["/api/v1/units/"]["get"]["parameters"]]
     assert {"subtree", "ordering", "page", "page_size", "search"} <= set(params)
+    subtree = next(
+        p for p in schema["paths"]["/api/v1/units/"]["get"]["parameters"] if p["name"] == "subtree"
+    )
+    assert subtree["schema"] == {"type": "integer"}
