@@ -1,7 +1,19 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _ensure_ranks(sender, using="default", **kwargs):
+    from personnel.models import Rank
+    from personnel.ranks import ensure_ranks
+
+    ensure_ranks(Rank, using=using)
 
 
 class PersonnelConfig(AppConfig):
     name = "personnel"
     verbose_name = _("Personel")
+
+    def ready(self) -> None:
+        # The rank list is reference data: restore it after a flush as well.
+        post_migrate.connect(_ensure_ranks, sender=self, dispatch_uid="personnel.ensure_ranks")

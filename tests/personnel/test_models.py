@@ -114,3 +114,11 @@ def test_person_assigned_once_per_operation(tree, operation):
     with pytest.raises(ValidationError):
         assignment_add(warrant=second, personnel=person, unit=tree.nusaniwe)
     assert Assignment.objects.filter(personnel=person).count() == 1
+
+
+def test_ranks_restored_after_flush(transactional_db):
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert Rank.objects.filter(code="BRIPDA").exists()
+    assert Rank.objects.count() == 22 + 17
