@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from summaries import services
-from tests.summaries.conftest import D, daily, scenario  # noqa: F401 - fixture
+from tests.summaries.conftest import D, daily, make_scenario
 
 pytestmark = pytest.mark.browser
 
@@ -17,14 +17,16 @@ def browser_context_args(browser_context_args):
 
 def test_command_center_opens_the_national_rekap_and_downloads_pdf(
     transactional_db,
+    django_db_serialized_rollback,
     live_server,
     page,
     login,
-    scenario,
+    personas,
     operation,
     tree,
-    screenshot_dir,  # noqa: F811
+    screenshot_dir,
 ):
+    make_scenario(tree, operation, personas)
     for unit in (tree.mabes, tree.maluku, tree.sulsel, tree.banten):
         services.build_for_day(operation=operation, unit=unit, day=D)
     login(page, "mabes.cc")

@@ -31,6 +31,11 @@ def eager():
 
 @pytest.fixture
 def scenario(tree, operation, personas):
+    return make_scenario(tree, operation, personas)
+
+
+def make_scenario(tree, operation, personas) -> SimpleNamespace:
+    """The reports of day D and the day before (see the module docstring)."""
     t = tree
     by = personas.admin
     preventif = operation.task_forces.get(code="preventif")
