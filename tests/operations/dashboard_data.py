@@ -59,7 +59,7 @@ def incident(report: DailyReport, *, category: str, severity: str = "hijau", **e
 
 def assignments(operation, unit, n: int, *, bko: int = 0, home=None) -> list[Assignment]:
     """`n` people serving under `unit`, the first `bko` of them lent from `home`."""
-    rank = Rank.objects.get(code="BRIPTU")
+    rank = Rank.objects.filter(code="BRIPTU").first() or _briptu()
     warrant = Warrant.objects.create(
         number=f"Sprin/{next(_serial)}/I/OPS.1.1/2024",
         date=operation.start_date,
@@ -86,6 +86,12 @@ def assignments(operation, unit, n: int, *, bko: int = 0, home=None) -> list[Ass
         )
         for p in people
     )
+
+
+def _briptu() -> Rank:
+    """The rank again, for tests on a flushed database (transactional_db, live_server)."""
+    top = Rank.objects.order_by("-order").values_list("order", flat=True).first() or 0
+    return Rank.objects.create(code="BRIPTU", name="Briptu", group="bintara", order=top + 1)
 
 
 def tps(operation, unit, level: str, n: int, *, lat=-3.7, lng=128.2) -> list[Post]:
