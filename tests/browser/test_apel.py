@@ -9,9 +9,13 @@ from django.utils import timezone
 
 from personnel.models import Apel
 from tests import builders
+from tests.personnel.helpers import restore_ranks_after_module
 
 PHONE = {"width": 390, "height": 844}
 WALL = {"width": 1920, "height": 1080}
+
+# This transactional test flushes the ranks (a data migration); put them back afterwards.
+_restore_ranks = pytest.fixture(scope="module", autouse=True)(restore_ranks_after_module)
 
 
 @pytest.mark.browser

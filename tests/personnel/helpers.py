@@ -63,3 +63,21 @@ def warehouse(operation, unit: Unit, guards: int = 2, code: str = "GUDANG") -> P
         round_the_clock=True,
         guards_required=guards,
     )
+
+
+def load_ranks() -> None:
+    """The ranks of the data migration (transactional tests flush them away)."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("personnel.migrations.0002_ranks").load(apps, None)
+
+
+def restore_ranks_after_module(django_db_blocker):
+    """Body of a module-scoped autouse fixture for modules with transactional tests: its
+    teardown runs after the last test's flush, so the tests that follow on this worker
+    (other transactional tests, e.g. browser tests) still find the ranks."""
+    yield
+    with django_db_blocker.unblock():
+        load_ranks()

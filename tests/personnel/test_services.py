@@ -8,7 +8,7 @@ from audit.models import AuditEntry
 from operations.models import Event, EventKind, Vulnerability
 from personnel.models import Apel, Deployment
 from personnel.services import apel_record, deployment_cancel, deployment_create, deployments_import
-from tests.personnel.helpers import assigned, at, tps
+from tests.personnel.helpers import assigned, at, load_ranks, restore_ranks_after_module, tps
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="exclusion constraint exists on PostgreSQL only"
@@ -111,16 +111,11 @@ def test_overlap_refused_by_database_itself(setup):
 
 @pytest.fixture
 def ranks():
-    """Transactional tests flush the database, data migrations included: keep the ranks
-    there before and after (for the tests that run next on this worker)."""
-    import importlib
+    """Transactional tests flush the database, data migrations included: the ranks again."""
+    load_ranks()
 
-    from django.apps import apps
 
-    load = importlib.import_module("personnel.migrations.0002_ranks").load
-    load(apps, None)
-    yield
-    load(apps, None)
+_restore_ranks = pytest.fixture(scope="module", autouse=True)(restore_ranks_after_module)
 
 
 def _race(work) -> list:
