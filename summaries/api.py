@@ -123,6 +123,7 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     serializer_class = NoticeSerializer
     filterset_class = NoticeFilter
+    lookup_value_regex = r"[0-9]+"  # /notices/null/ is a 404 from the router, not a 500
     ordering_fields = ["report_date", "created_at", "level"]
 
     def get_queryset(self):
