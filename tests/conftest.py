@@ -69,3 +69,15 @@ def personas(tree):
 def pytest_report_header(config):
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     return f"pamilu: database {engine}, redis {'yes' if os.environ.get('REDIS_URL') else 'no'}"
+
+
+@pytest.fixture
+def demo_clock():
+    """Demo data is anchored on 'today': keep a test that loads it twice on one day
+    (noon WIB, far from any zone's midnight), whenever the suite runs."""
+    import datetime as dt
+
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2026, 11, 24, 5, 0, tzinfo=dt.UTC), tick=True):
+        yield

@@ -1,11 +1,14 @@
 import io
 
+import pytest
 from django.core.management import call_command
 
 from operations.models import Event, Operation, Unit
 from operations.selectors import voting_day
 from personnel.models import Apel, Deployment
 from personnel.selectors import coverage, guard_gaps, latest_apels
+
+pytestmark = pytest.mark.usefixtures("demo_clock")
 
 
 def test_demo_has_deployments_clash_events_gap_and_apel(db):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from django.core.management import call_command
 
 from summaries.models import Summary
+
+pytestmark = pytest.mark.usefixtures("demo_clock")
 
 
 def test_load_demo_builds_summaries_for_past_days_once(db):
