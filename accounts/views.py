@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext as _
 
 from pamilu.api.throttles import LoginRateThrottle
@@ -18,11 +18,14 @@ class LoginView(auth_views.LoginView):
         throttle = LoginRateThrottle()
         if not throttle.allow_request(request, self):
             wait = math.ceil(throttle.wait() or 60)
-            response = HttpResponse(
+            # The form again, with what was typed and the reason, as a 429.
+            form = self.get_form()
+            form._errors, form.cleaned_data = ErrorDict(), {}  # not validated: no password check
+            form.add_error(
+                None,
                 _("Terlalu banyak percobaan masuk. Coba lagi dalam %(s)d detik.") % {"s": wait},
-                status=429,
-                content_type="text/plain; charset=utf-8",
             )
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
             response["Retry-After"] = str(wait)
             return response
         return super().post(request, *args, **kwargs)

@@ -10,9 +10,15 @@ class TokenRateThrottle(ScopedRateThrottle):
 
 
 class LoginRateThrottle(SimpleRateThrottle):
-    """Login attempts per client address (works on a plain Django request too)."""
+    """Login attempts per account and client address (works on a plain Django request too).
+
+    Keyed on both, so guessing one account's password is slowed down while a command
+    center whose staff share one NAT address can still all sign in at shift change.
+    """
 
     scope = "login"
 
     def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        username = (request.POST.get("username") or "").strip().lower()[:150]
+        ident = f"{self.get_ident(request)}:{username}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}

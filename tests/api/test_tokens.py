@@ -136,3 +136,7 @@ def test_login_throttled_with_retry_after(client, personas, monkeypatch):
     assert [r.status_code for r in attempts] == [200, 200, 200, 429]
     assert 0 < int(attempts[-1]["Retry-After"]) <= 60
     assert "Terlalu banyak percobaan masuk" in attempts[-1].content.decode()
+    assert 'value="kapolsek.sirimau"' in attempts[-1].content.decode()
+    # Another account from the same address (a shared command-center NAT) still signs in.
+    other = client.post("/accounts/login/", {"username": "kabagops.ambon", "password": "pw"})
+    assert other.status_code == 302
