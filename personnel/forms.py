@@ -7,6 +7,7 @@ import datetime as dt
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from operations.models import Event
 from personnel.models import ApelKind, EquipmentItem
@@ -49,7 +50,9 @@ class DeploymentForm(BootstrapForm):
         help_text=_("Isi kode pos atau pilih kegiatan."),
     )
     event = forms.ModelChoiceField(
-        label=_("Kegiatan"), queryset=Event.objects.none(), required=False
+        label=pgettext_lazy("acara yang diamankan", "Kegiatan"),
+        queryset=Event.objects.none(),
+        required=False,
     )
     starts_at = forms.DateTimeField(label=_("Mulai"), widget=DATETIME_WIDGET)
     ends_at = forms.DateTimeField(label=_("Selesai"), widget=DATETIME_WIDGET)
