@@ -78,3 +78,26 @@ def entries_for(obj: models.Model):
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
         object_id=str(obj.pk),
     ).select_related("actor")
+
+
+def save_audited(
+    obj: models.Model, *, by, channel: str, action: str, changes: dict[str, Any] | None = None
+) -> models.Model:
+    """Validate and save `obj`, recording what changed against the stored row.
+
+    A new object's entry holds its values; an existing one's the {field: [old, new]} diff.
+    Call it inside the service's transaction.
+    """
+    stored = type(obj)._default_manager.filter(pk=obj.pk).first() if obj.pk else None
+    before = snapshot(stored) if stored is not None else {}
+    obj.full_clean()
+    obj.save()
+    after = snapshot(obj)
+    record(
+        actor=by,
+        channel=channel,
+        action=action,
+        obj=obj,
+        changes=changes if changes is not None else (diff(before, after) if stored else after),
+    )
+    return obj

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from audit.services import record
+from audit.services import record, save_audited
 from operations.models import PATH_SEPARATOR, Unit, UnitKind, check_parent_kind
 
 
@@ -129,29 +129,14 @@ def post_create(*, operation, unit: Unit, by=None, channel: str = "system", **fi
     from operations.models import Post
 
     post = Post(operation=operation, unit=unit, **fields)
-    post.full_clean()
-    post.save()
-    record(actor=by, channel=channel, action="post.create", obj=post)
-    return post
+    return save_audited(post, by=by, channel=channel, action="post.create")
 
 
 @transaction.atomic
 def post_update(*, post, by=None, channel: str = "system", **fields):
-    from audit.services import diff, snapshot
-
-    before = snapshot(post)
     for key, value in fields.items():
         setattr(post, key, value)
-    post.full_clean()
-    post.save()
-    record(
-        actor=by,
-        channel=channel,
-        action="post.update",
-        obj=post,
-        changes=diff(before, snapshot(post)),
-    )
-    return post
+    return save_audited(post, by=by, channel=channel, action="post.update")
 
 
 @transaction.atomic
@@ -167,29 +152,14 @@ def event_create(*, operation, unit: Unit, by=None, channel: str = "system", **f
     from operations.models import Event
 
     event = Event(operation=operation, unit=unit, **fields)
-    event.full_clean()
-    event.save()
-    record(actor=by, channel=channel, action="event.create", obj=event)
-    return event
+    return save_audited(event, by=by, channel=channel, action="event.create")
 
 
 @transaction.atomic
 def event_update(*, event, by=None, channel: str = "system", **fields):
-    from audit.services import diff, snapshot
-
-    before = snapshot(event)
     for key, value in fields.items():
         setattr(event, key, value)
-    event.full_clean()
-    event.save()
-    record(
-        actor=by,
-        channel=channel,
-        action="event.update",
-        obj=event,
-        changes=diff(before, snapshot(event)),
-    )
-    return event
+    return save_audited(event, by=by, channel=channel, action="event.update")
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from audit.services import record
+from audit.services import record, save_audited
 from operations.models import Event, Operation, Post, PostKind, TaskForce, Unit
 from personnel.models import (
     DEPLOYMENT_OVERLAP_CONSTRAINT,
@@ -128,21 +128,9 @@ def assignment_add(
 @transaction.atomic
 def personnel_update(*, person: Personnel, by=None, channel: str = "system", **fields) -> Personnel:
     """Change a person's record (name, rank, unit, position, phone, is_active, NRP/NIP)."""
-    from audit.services import diff, snapshot
-
-    before = snapshot(person)
     for key, value in fields.items():
         setattr(person, key, value or None if key in ("nrp", "nip") else value)
-    person.full_clean()
-    person.save()
-    record(
-        actor=by,
-        channel=channel,
-        action="personnel.update",
-        obj=person,
-        changes=diff(before, snapshot(person)),
-    )
-    return person
+    return save_audited(person, by=by, channel=channel, action="personnel.update")
 
 
 # --- deployments -------------------------------------------------------------------------

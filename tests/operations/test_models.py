@@ -135,3 +135,22 @@ def test_security_pattern_required_police_rounds_up_groups(operation):
     assert pattern.required_police(8) == 2
     assert pattern.required_police(9) == 4
     assert pattern.required_police(0) == 0
+
+
+def test_post_update_audits_the_diff(tree, operation):
+    from audit.services import entries_for
+    from operations.services import post_create, post_update
+
+    post = post_create(
+        operation=operation,
+        unit=tree.sirimau,
+        kind="tps",
+        code="8171010001001",
+        name="TPS 001",
+        vulnerability="rawan",
+    )
+    post_update(post=post, vulnerability="sangat_rawan", voters=250)
+    created, updated = sorted(entries_for(post), key=lambda e: e.pk)
+    assert created.action == "post.create"
+    assert created.changes["vulnerability"] == "rawan"
+    assert updated.changes == {"vulnerability": ["rawan", "sangat_rawan"], "voters": [0, 250]}
