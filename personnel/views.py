@@ -97,14 +97,22 @@ def _query(**params) -> str:
 
 
 def _context(request, unit, operation, **extra) -> dict:
+    base_query = _query(unit=unit.code, operation=operation.code if operation else "")
     return {
         "unit": unit,
         "operation": operation,
         "operations": operations_for(request.user).order_by("-start_date"),
         "can_deploy": selectors.can_deploy(request.user, unit),
-        "base_query": _query(unit=unit.code, operation=operation.code if operation else ""),
+        "base_query": base_query,
+        "filter_query": base_query,  # pagination links; a page with more filters overrides it
         **extra,
     }
+
+
+def _render(request, template: str, unit, operation, **extra) -> HttpResponse:
+    """A page of this app, its times shown in the focus unit's zone."""
+    with timezone.override(unit.zone):
+        return render(request, template, _context(request, unit, operation, **extra))
 
 
 # --- deployments ----------------------------------------------------------------------------
@@ -285,12 +293,9 @@ def deployment_import(request: HttpRequest) -> HttpResponse:
             by=request.user,
             channel="import",
         )
-    with timezone.override(unit.zone):
-        return render(
-            request,
-            "personnel/deployment_import.html",
-            _context(request, unit, operation, form=form, result=result),
-        )
+    return _render(
+        request, "personnel/deployment_import.html", unit, operation, form=form, result=result
+    )
 
 
 # --- coverage, plotting, guard gaps, events -------------------------------------------------
@@ -372,12 +377,9 @@ def plotting_view(request: HttpRequest) -> HttpResponse:
                     + _query(unit=unit.code, operation=operation.code)
                 )
         proposal = plotting.propose(operation, unit, starts_at, ends_at)
-    with timezone.override(unit.zone):
-        return render(
-            request,
-            "personnel/plotting.html",
-            _context(request, unit, operation, form=form, proposal=proposal),
-        )
+    return _render(
+        request, "personnel/plotting.html", unit, operation, form=form, proposal=proposal
+    )
 
 
 @login_required
@@ -397,12 +399,7 @@ def guard_gaps(request: HttpRequest) -> HttpResponse:
         start = clock.day_start(unit, day)
         end = clock.day_start(unit, day + dt.timedelta(days=days))
         result = selectors.guard_gaps(operation, unit, start, end)
-    with timezone.override(unit.zone):
-        return render(
-            request,
-            "personnel/guard_gaps.html",
-            _context(request, unit, operation, form=form, result=result),
-        )
+    return _render(request, "personnel/guard_gaps.html", unit, operation, form=form, result=result)
 
 
 @login_required
@@ -419,18 +416,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         .order_by("starts_at", "pk")
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    with timezone.override(unit.zone):
-        return render(
-            request,
-            "personnel/events.html",
-            _context(
-                request,
-                unit,
-                operation,
-                page=page,
-                filter_query=_query(unit=unit.code, operation=operation.code if operation else ""),
-            ),
-        )
+    return _render(request, "personnel/events.html", unit, operation, page=page)
 
 
 # --- apel and readiness ---------------------------------------------------------------------
@@ -445,18 +431,7 @@ def apel_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(operation=operation)
     qs = qs.select_related("unit").prefetch_related("equipment").order_by("-held_at", "-pk")
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    with timezone.override(unit.zone):
-        return render(
-            request,
-            "personnel/apel_list.html",
-            _context(
-                request,
-                unit,
-                operation,
-                page=page,
-                filter_query=_query(unit=unit.code, operation=operation.code if operation else ""),
-            ),
-        )
+    return _render(request, "personnel/apel_list.html", unit, operation, page=page)
 
 
 @login_required
