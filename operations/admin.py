@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditedAdmin
+from operations import counts
 from operations.models import (
     Event,
     Operation,
@@ -95,6 +96,12 @@ class OperationAdmin(AuditedAdmin):
     autocomplete_fields = ["unit"]
     inlines = [PhaseInline, TaskForceInline, SecurityPatternInline]
 
+    def save_related(self, request, form, formsets, change):
+        # The patterns inline may change the requirement of every TPS of the operation.
+        counts.lock_for_pattern_change(form.instance.pk)
+        super().save_related(request, form, formsets, change)
+        counts.pattern_changed(form.instance.pk)
+
 
 @admin.register(Phase)
 class PhaseAdmin(AuditedAdmin):
@@ -116,6 +123,21 @@ class SecurityPatternAdmin(AuditedAdmin):
     list_filter = ["operation", "vulnerability"]
     autocomplete_fields = ["unit"]
 
+    def save_model(self, request, obj, form, change):
+        old = SecurityPattern.objects.filter(pk=obj.pk).values_list("operation_id", flat=True)
+        affected = {obj.operation_id, *(old if change else [])}
+        for operation_id in sorted(affected):
+            counts.lock_for_pattern_change(operation_id)
+        super().save_model(request, obj, form, change)
+        for operation_id in sorted(affected):
+            counts.pattern_changed(operation_id)
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():  # the bulk delete action runs outside the admin's
+            counts.lock_for_pattern_change(obj.operation_id)
+            super().delete_model(request, obj)
+            counts.pattern_changed(obj.operation_id)
+
 
 @admin.register(Post)
 class PostAdmin(AuditedAdmin):
@@ -125,6 +147,20 @@ class PostAdmin(AuditedAdmin):
     autocomplete_fields = ["unit"]
     list_select_related = ["unit", "operation"]
     change_list_template = "admin/imports/post_change_list.html"
+
+    def save_model(self, request, obj, form, change):
+        before = None
+        if change:
+            stored = Post.objects.select_for_update().filter(pk=obj.pk).first()
+            before = counts.key_of(stored) if stored else None
+        super().save_model(request, obj, form, change)
+        counts.post_changed(before=before, after=counts.key_of(obj))
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():  # the bulk delete action runs outside the admin's
+            stored = Post.objects.select_for_update().filter(pk=obj.pk).first()
+            super().delete_model(request, obj)
+            counts.post_changed(before=counts.key_of(stored) if stored else None, after=None)
 
     def get_urls(self):
         from django.urls import path

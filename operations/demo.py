@@ -11,6 +11,7 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from operations import counts
 from operations.models import (
     Operation,
     OperationKind,
@@ -426,6 +427,8 @@ def load_posts(ctx: DemoContext) -> None:
                     )
                 )
     Post.objects.bulk_create(posts, ignore_conflicts=True, batch_size=1000)
+    for operation in (ctx.omb, ctx.simulation):
+        counts.rebuild(operation.pk)  # ignore_conflicts: which rows are new is unknown
 
 
 def load(ctx: DemoContext) -> None:

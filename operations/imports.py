@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 
 from audit.services import record
+from operations import counts
 from operations.models import Operation, Post, PostKind, Unit, Vulnerability
 from pamilu.api.csvfile import ImportReport, RowError, read_rows
 from pamilu.scoping import can_write_for_unit
@@ -189,6 +190,7 @@ def import_tps(
         return report
     with transaction.atomic():
         Post.objects.bulk_create(posts, batch_size=1000)
+        counts.posts_added(posts)
         record(
             actor=by,
             channel=channel,

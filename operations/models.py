@@ -424,6 +424,38 @@ class SecurityPattern(models.Model):
         return groups * self.police
 
 
+class TpsCount(models.Model):
+    """Maintained number: the TPS one unit is responsible for at one vulnerability level in
+    one operation, with the pattern that applies to them and the police they require.
+
+    Kept exact by ``operations.counts`` in the transaction of every write that changes it
+    (TPS create/edit/delete/import, vulnerability change, unit move, pattern change);
+    ``manage.py rebuild_counts`` recomputes it from scratch. Dashboards read it instead of
+    counting posts.
+    """
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    vulnerability = models.CharField(max_length=20, choices=Vulnerability.choices)
+    tps = models.IntegerField(default=0)
+    # The most specific pattern for this unit and level (police 0: no pattern applies).
+    police = models.PositiveSmallIntegerField(default=0)
+    tps_per_group = models.PositiveSmallIntegerField(default=1)
+    police_required = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("jumlah TPS (terpelihara)")
+        verbose_name_plural = _("jumlah TPS (terpelihara)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["operation", "unit", "vulnerability"], name="tpscount_unique_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.vulnerability}: {self.tps}"
+
+
 class PostKind(models.TextChoices):
     TPS = "tps", _("TPS")
     WAREHOUSE = "warehouse", _("Gudang logistik")

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.dispatch import Signal
 
 from audit.services import record, save_audited
+from operations import counts
 from operations.models import PATH_SEPARATOR, Unit, UnitKind, check_parent_kind
+
+# Sent inside the transaction of a unit move (or code change) once every path under
+# `new_path` is rewritten, so higher rooms can follow (reports.facts: the reports' sort
+# key) without operations importing them.
+unit_subtree_moved = Signal()
 
 
 def unit_path(*, code: str, parent: Unit | None) -> str:
@@ -85,6 +92,8 @@ def rewrite_subtree_paths(old: str, new: str, *, depth_shift: int) -> None:
         path=Concat(Value(new), Substr("path", len(old) + 1)),
         depth=F("depth") + depth_shift,
     )
+    counts.subtree_moved(new_path=new)
+    unit_subtree_moved.send(sender=Unit, old_path=old, new_path=new)
 
 
 def is_leaf_kind(kind: str) -> bool:
@@ -129,22 +138,42 @@ def post_create(*, operation, unit: Unit, by=None, channel: str = "system", **fi
     from operations.models import Post
 
     post = Post(operation=operation, unit=unit, **fields)
-    return save_audited(post, by=by, channel=channel, action="post.create")
+    post = save_audited(post, by=by, channel=channel, action="post.create")
+    counts.post_changed(before=None, after=counts.key_of(post))
+    return post
+
+
+def _locked_key(post):
+    """The post's count key as committed, read under its row lock (None: gone)."""
+    from operations.models import Post
+
+    locked = (
+        Post.objects.select_for_update()
+        .only("operation_id", "unit_id", "kind", "vulnerability")
+        .filter(pk=post.pk)
+        .first()
+    )
+    return None if locked is None else counts.key_of(locked)
 
 
 @transaction.atomic
 def post_update(*, post, by=None, channel: str = "system", **fields):
+    before = _locked_key(post)
     for key, value in fields.items():
         setattr(post, key, value)
-    return save_audited(post, by=by, channel=channel, action="post.update")
+    post = save_audited(post, by=by, channel=channel, action="post.update")
+    counts.post_changed(before=before, after=counts.key_of(post))
+    return post
 
 
 @transaction.atomic
 def post_delete(*, post, by=None, channel: str = "system") -> None:
     from audit.services import snapshot
 
+    before = _locked_key(post)
     record(actor=by, channel=channel, action="post.delete", obj=post, changes=snapshot(post))
     post.delete()
+    counts.post_changed(before=before, after=None)
 
 
 @transaction.atomic

@@ -59,14 +59,31 @@ class DailyReport(models.Model):
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    # Denormalised sort key: the unit's path, so that lists order by an index of this
+    # table alone. Kept by reports.facts (on create and on every unit move).
+    unit_path = models.CharField(max_length=500, editable=False, default="")
 
     class Meta:
         verbose_name = _("laporan anev harian")
         verbose_name_plural = _("laporan anev harian")
-        ordering = ["-report_date", "unit__path"]
+        ordering = ["-report_date", "unit_path", "id"]
         indexes = [
             models.Index(fields=["operation", "report_date", "status"], name="report_day_idx"),
             models.Index(fields=["unit", "report_date"], name="report_unit_day_idx"),
+            # One index per order a list offers (reports.selectors.LIST_ORDERS).
+            models.Index(fields=["-report_date", "unit_path", "id"], name="report_list_idx"),
+            models.Index(
+                fields=["status", "-report_date", "unit_path", "id"],
+                name="report_list_status_idx",
+            ),
+            models.Index(fields=["report_date", "id"], name="report_date_id_idx"),
+            models.Index(fields=["submitted_at", "id"], name="report_submitted_id_idx"),
+            models.Index(fields=["updated_at", "id"], name="report_updated_id_idx"),
+            models.Index(
+                fields=["report_date", "submitted_at", "unit_path", "id"],
+                condition=Q(status="submitted"),
+                name="report_queue_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -151,6 +168,12 @@ class Incident(models.Model):
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="incidents", editable=False
     )
+    # Denormalised from the report (kept by reports.facts in the report's transactions),
+    # so day and state filters need no join to the reports table.
+    report_date = models.DateField(editable=False)
+    report_status = models.CharField(
+        max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT, editable=False
+    )
     category = models.CharField(_("kategori"), max_length=30, choices=IncidentCategory.choices)
     severity = models.CharField(
         _("tingkat"), max_length=10, choices=Severity.choices, default=Severity.HIJAU
@@ -181,6 +204,9 @@ class Incident(models.Model):
         indexes = [
             models.Index(fields=["operation", "occurred_at"], name="incident_op_time_idx"),
             models.Index(fields=["unit", "occurred_at"], name="incident_unit_time_idx"),
+            models.Index(
+                fields=["operation", "report_date", "report_status"], name="incident_op_day_idx"
+            ),
         ]
 
     def __str__(self) -> str:

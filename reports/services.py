@@ -25,6 +25,7 @@ from audit.services import record
 from operations import clock
 from operations.models import Operation, Unit
 from pamilu.scoping import can_review_unit, can_write_for_unit
+from reports import facts
 from reports.models import Attachment, DailyReport, Incident, ReportActivity, ReportStatus
 from summaries.services import mark_stale_for_report
 
@@ -176,8 +177,7 @@ def _write_items(report: DailyReport, activities, incidents) -> None:
         Incident.objects.bulk_create(
             Incident(
                 report=report,
-                operation_id=report.operation_id,
-                unit_id=report.unit_id,
+                **facts.incident_fields(report),
                 **{k: v for k, v in i.items() if k in INCIDENT_FIELDS},
             )
             for i in incidents
@@ -209,7 +209,12 @@ def report_create(
     if unknown:
         raise TypeError(f"unknown report fields: {sorted(unknown)}")
     report = DailyReport(
-        operation=operation, unit=unit, report_date=report_date, created_by=by, **fields
+        operation=operation,
+        unit=unit,
+        report_date=report_date,
+        created_by=by,
+        unit_path=unit.path,
+        **fields,
     )
     report.full_clean(exclude=["operation", "unit", "created_by"], validate_unique=False)
     try:
@@ -301,6 +306,7 @@ def report_submit(*, report: DailyReport, by, channel: str) -> DailyReport:
         is_late=Case(When(first_submitted_at__isnull=True, then=Value(late)), default=F("is_late")),
         updated_at=now,
     )
+    facts.report_status_changed(report_id=fresh.pk, status=fresh.status)
     record(
         actor=by,
         channel=channel,
@@ -333,6 +339,7 @@ def report_return(*, report: DailyReport, by, channel: str, reason: str) -> Dail
         reviewed_at=now,
         updated_at=now,
     )
+    facts.report_status_changed(report_id=fresh.pk, status=fresh.status)
     record(
         actor=by,
         channel=channel,
@@ -360,6 +367,7 @@ def report_accept(*, report: DailyReport, by, channel: str) -> DailyReport:
         reviewed_at=now,
         updated_at=now,
     )
+    facts.report_status_changed(report_id=fresh.pk, status=fresh.status)
     record(
         actor=by,
         channel=channel,
