@@ -19,6 +19,7 @@ from operations import clock
 from operations.demo import DemoContext
 from operations.models import UnitKind
 from operations.selectors import reporting_units
+from reports import facts
 from reports.models import (
     ActivityKind,
     DailyReport,
@@ -184,6 +185,7 @@ def load(ctx: DemoContext) -> None:
         entries.extend(_audit_entries(report, plan))
     ReportActivity.objects.bulk_create(activities, batch_size=1000)
     Incident.objects.bulk_create(incidents, batch_size=1000)
+    facts.rebuild()  # bulk rows: the incidents' day and state, the reports' sort key
     created = AuditEntry.objects.bulk_create(entries, batch_size=1000)
     # `at` is auto_now_add: set the real instants afterwards.
     for entry, original in zip(created, entries, strict=True):

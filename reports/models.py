@@ -169,8 +169,9 @@ class Incident(models.Model):
         Unit, on_delete=models.PROTECT, related_name="incidents", editable=False
     )
     # Denormalised from the report (kept by reports.facts in the report's transactions),
-    # so day and state filters need no join to the reports table.
-    report_date = models.DateField(editable=False)
+    # so day and state filters need no join to the reports table. NULL only for rows
+    # bulk-loaded past the services until `manage.py rebuild_counts` fills them.
+    report_date = models.DateField(editable=False, null=True)
     report_status = models.CharField(
         max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT, editable=False
     )

@@ -56,11 +56,6 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name="incident",
-            name="report_date",
-            field=models.DateField(editable=False),
-        ),
         migrations.AddIndex(
             model_name="dailyreport",
             index=models.Index(fields=["-report_date", "unit_path", "id"], name="report_list_idx"),

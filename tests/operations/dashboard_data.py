@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from operations import counts
 from operations.models import Post, PostKind
 from personnel.models import Assignment, Personnel, Rank, Warrant
 from reports.models import DailyReport, Incident, ReportStatus
@@ -38,6 +39,7 @@ def report(
         first_submitted_at=sent_at,
         submitted_at=sent_at,
         created_by=by,
+        unit_path=unit.path,
     )
 
 
@@ -46,6 +48,8 @@ def incident(report: DailyReport, *, category: str, severity: str = "hijau", **e
         report=report,
         operation=report.operation,
         unit=report.unit,
+        report_date=report.report_date,
+        report_status=report.status,
         category=category,
         severity=severity,
         occurred_at=extra.pop(
@@ -95,7 +99,7 @@ def _briptu() -> Rank:
 
 
 def tps(operation, unit, level: str, n: int, *, lat=-3.7, lng=128.2) -> list[Post]:
-    return Post.objects.bulk_create(
+    posts = Post.objects.bulk_create(
         Post(
             operation=operation,
             unit=unit,
@@ -108,3 +112,5 @@ def tps(operation, unit, level: str, n: int, *, lat=-3.7, lng=128.2) -> list[Pos
         )
         for i in range(n)
     )
+    counts.posts_added(posts)  # as operations.imports does
+    return posts
