@@ -54,7 +54,8 @@ class UnitAdmin(AuditedAdmin):
     list_select_related = ["parent"]
 
     def save_model(self, request, obj, form, change):
-        old = Unit.objects.filter(pk=obj.pk).values("path", "depth").first() if change else None
+        locked = Unit.objects.select_for_update().filter(pk=obj.pk)
+        old = locked.values("path", "depth").first() if change else None
         obj.path = unit_path(code=obj.code, parent=obj.parent)
         obj.depth = obj.parent.depth + 1 if obj.parent else 0
         with transaction.atomic():

@@ -58,10 +58,17 @@ def unit_update(*, unit: Unit, by=None, channel: str = "system", **fields) -> Un
     """Change a unit; a new code or parent rewrites the paths of its whole subtree in SQL."""
     from audit.services import diff, snapshot
 
-    before = snapshot(unit)
-    old_path = unit.path
+    # The stored row, locked: a concurrent move of the same unit waits, and the old path
+    # is the committed one (a stale instance would leave its subtree behind).
+    stored = Unit.objects.select_for_update().get(pk=unit.pk)
+    before = snapshot(stored)
+    old_path = stored.path
+    if fields.get("parent") is not None:
+        fields["parent"] = Unit.objects.select_for_update().get(pk=fields["parent"].pk)
     for key, value in fields.items():
         setattr(unit, key, value)
+    if "parent" not in fields and unit.parent_id:
+        unit.parent = Unit.objects.get(pk=unit.parent_id)
     check_parent_kind(kind=unit.kind, parent=unit.parent)
     if unit.parent and unit.parent.path.startswith(old_path):
         from django.core.exceptions import ValidationError
@@ -144,7 +151,9 @@ def post_create(*, operation, unit: Unit, by=None, channel: str = "system", **fi
 
 
 def _locked_key(post):
-    """The post's count key as committed, read under its row lock (None: gone)."""
+    """The post's count key as committed, read under its row lock."""
+    from django.core.exceptions import ValidationError
+
     from operations.models import Post
 
     locked = (
@@ -153,7 +162,9 @@ def _locked_key(post):
         .filter(pk=post.pk)
         .first()
     )
-    return None if locked is None else counts.key_of(locked)
+    if locked is None:  # deleted meanwhile: saving would insert it again
+        raise ValidationError({"post": "Pos ini sudah dihapus."}, code="gone")
+    return counts.key_of(locked)
 
 
 @transaction.atomic
@@ -168,9 +179,14 @@ def post_update(*, post, by=None, channel: str = "system", **fields):
 
 @transaction.atomic
 def post_delete(*, post, by=None, channel: str = "system") -> None:
+    from django.core.exceptions import ValidationError
+
     from audit.services import snapshot
 
-    before = _locked_key(post)
+    try:
+        before = _locked_key(post)
+    except ValidationError:
+        return  # already deleted
     record(actor=by, channel=channel, action="post.delete", obj=post, changes=snapshot(post))
     post.delete()
     counts.post_changed(before=before, after=None)

@@ -5,6 +5,7 @@ selectors' numbers with one query."""
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -206,3 +207,22 @@ def test_rebuild_command_repairs_and_check_reports_drift(spread, operation, caps
     assert "every maintained number equals a full recomputation" in capsys.readouterr().out
     assert _kept(operation)[(spread.sirimau.pk, KR)] == (17, 10)
     assert counts.drift() == []
+
+
+def test_editing_a_deleted_post_is_refused_not_inserted_again(tree, operation):
+    post = _tps(operation, tree.sirimau, KR, 1)[0]
+    stale = type(post).objects.get(pk=post.pk)
+    services.post_delete(post=post)
+    with pytest.raises(ValidationError):
+        services.post_update(post=stale, vulnerability=RAWAN)
+    services.post_delete(post=stale)  # deleting twice changes nothing
+    assert _kept(operation) == {}
+    assert counts.drift() == []
+
+
+def test_unit_move_from_a_stale_instance_moves_the_stored_subtree(tree, operation):
+    stale = type(tree.ambon).objects.get(pk=tree.ambon.pk)
+    services.unit_update(unit=tree.ambon, parent=tree.sulsel)
+    services.unit_update(unit=stale, parent=tree.banten)  # its path in memory is old
+    tree.sirimau.refresh_from_db()
+    assert tree.sirimau.path == "MABES/POLDA-BANTEN/POLRESTA-AMBON/POLSEK-SIRIMAU/"
