@@ -11,8 +11,9 @@ import hashlib
 import json
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.http import FileResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -96,17 +97,7 @@ def _idempotent(request, handler) -> Response:
     digest = _body_hash(request.data)
     target = f"{request.method} {request.path}"[:255]
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                stored = IdempotencyKey.objects.create(
-                    user=request.user,
-                    key=key,
-                    method_path=target,
-                    body_hash=digest,
-                    response_status=0,
-                )
-        except IntegrityError:
-            stored = None
+        stored = _claim_key(request.user, key, target, digest)
         if stored is None:
             first = IdempotencyKey.objects.get(user=request.user, key=key)
             if first.body_hash != digest or first.method_path != target:
@@ -121,6 +112,26 @@ def _idempotent(request, handler) -> Response:
         stored.response_body = json.loads(json.dumps(response.data, cls=JSONEncoder))
         stored.save(update_fields=["response_status", "response_body"])
         return response
+
+
+def _claim_key(user, key: str, target: str, digest: str) -> IdempotencyKey | None:
+    """Insert the key row, or None when it exists: one INSERT … ON CONFLICT DO NOTHING
+    (a concurrent first request holds it until it commits or rolls back)."""
+    table = IdempotencyKey._meta.db_table
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {table} (user_id, "key", method_path, body_hash, response_status, '  # noqa: S608 - constant table name
+            "response_body, created_at) VALUES (%s, %s, %s, %s, 0, %s, %s) "
+            'ON CONFLICT (user_id, "key") DO NOTHING RETURNING id',
+            [user.pk, key, target, digest, "{}", now],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return IdempotencyKey(
+        pk=row[0], user=user, key=key, method_path=target, body_hash=digest, response_status=0
+    )
 
 
 def _service(fn, **kwargs):
@@ -192,6 +203,10 @@ class ReportViewSet(
 
     def _out(self, report: DailyReport, code: int = status.HTTP_200_OK) -> Response:
         report = selectors.report_in_scope(self.request.user, report.pk)
+        return self._written(report, code)
+
+    def _written(self, report: DailyReport, code: int = status.HTTP_200_OK) -> Response:
+        """The response from the report as written (its items held by the service)."""
         return Response(ReportSerializer(report, context=self.get_serializer_context()).data, code)
 
     @extend_schema(
@@ -218,9 +233,12 @@ class ReportViewSet(
         return _idempotent(request, lambda: self._create(request))
 
     def _create(self, request) -> Response:
+        """Create the report and, with `"submit": true`, send it in the same transaction;
+        the response is built from what was written, not read back."""
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        send = data.pop("submit", False)
         unit = data.pop("unit", None) or request.user.unit
         if unit is None:
             raise exceptions.ValidationError({"unit": [_("Pilih satuan pelapor.")]})
@@ -233,26 +251,31 @@ class ReportViewSet(
             report_date=data.pop("report_date", None),
             activities=[dict(a) for a in data.pop("activities", [])],
             incidents=[dict(i) for i in data.pop("incidents", [])],
+            submit=send,
             **data,
         )
-        return self._out(report, status.HTTP_201_CREATED)
+        return self._written(report, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         report = self.get_object()
         serializer = self.get_serializer(report, data=request.data, partial=kwargs.get("partial"))
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        send = data.pop("submit", False)
         activities = data.pop("activities", None)
         incidents = data.pop("incidents", None)
-        report = _service(
-            services.report_update,
-            report=report,
-            by=request.user,
-            channel=API,
-            activities=None if activities is None else [dict(a) for a in activities],
-            incidents=None if incidents is None else [dict(i) for i in incidents],
-            **data,
-        )
+        with transaction.atomic():
+            report = _service(
+                services.report_update,
+                report=report,
+                by=request.user,
+                channel=API,
+                activities=None if activities is None else [dict(a) for a in activities],
+                incidents=None if incidents is None else [dict(i) for i in incidents],
+                **data,
+            )
+            if send:
+                _service(services.report_submit, report=report, by=request.user, channel=API)
         return self._out(report)
 
     @extend_schema(request=None, responses=TRANSITION_RESPONSES)

@@ -14,23 +14,66 @@ SQL statement per table (``manage.py rebuild_counts``).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.db import connection
 
 from reports.models import DailyReport, Incident
 
 
-def incident_fields(report: DailyReport) -> dict:
-    """The copied fields a new incident of `report` is written with."""
+def incident_fields(report: DailyReport, *, status: str | None = None) -> dict:
+    """The copied fields a new incident of `report` is written with (`status`: the state
+    the report reaches later in the same transaction)."""
     return {
         "operation_id": report.operation_id,
         "unit_id": report.unit_id,
         "report_date": report.report_date,
-        "report_status": report.status,
+        "report_status": status or report.status,
     }
 
 
-def report_status_changed(*, report_id: int, status: str) -> None:
-    """The report moved to `status`: its incidents follow (one UPDATE)."""
+def hold_items(report: DailyReport, name: str, items: list) -> None:
+    """Let `report.<name>.all()` return `items` (what was just written) without a query."""
+    queryset = getattr(report, name).all()
+    queryset._result_cache = list(items)
+    queryset._prefetch_done = True
+    cache = getattr(report, "_prefetched_objects_cache", None)
+    if cache is None:
+        cache = report._prefetched_objects_cache = {}
+    cache[name] = queryset
+
+
+def carry_items(*, source: DailyReport, target: DailyReport) -> DailyReport:
+    """`target` (the same report re-read after a transition) holds `source`'s written
+    items, its incidents in the report's new state."""
+    held = getattr(source, "_prefetched_objects_cache", {})
+    for name in ("activities", "incidents", "attachments"):
+        if name in held:
+            items = list(held[name])
+            if name == "incidents":
+                for incident in items:
+                    incident.report_status = target.status
+            hold_items(target, name, items)
+    return target
+
+
+@contextmanager
+def incidents_written_as(report: DailyReport, status: str):
+    """Within this block, `report`'s incidents are known to be stored in `status` (they
+    were written so in this transaction). Never longer: a kept instance goes stale."""
+    report._facts_incidents_written_as = status
+    try:
+        yield report
+    finally:
+        del report._facts_incidents_written_as
+
+
+def report_status_changed(*, report_id: int, status: str, held: DailyReport | None = None) -> None:
+    """The report moved to `status`: its incidents follow (one UPDATE). `held`: the report
+    instance passed to the transition; inside ``incidents_written_as(held, status)`` its
+    incidents were just written in `status` (created and sent at once): nothing to do."""
+    if getattr(held, "_facts_incidents_written_as", None) == status:
+        return
     Incident.objects.filter(report_id=report_id).exclude(report_status=status).update(
         report_status=status
     )

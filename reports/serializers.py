@@ -84,6 +84,15 @@ class ReportSerializer(serializers.ModelSerializer):
     incidents = IncidentSerializer(many=True, required=False)
     attachments = AttachmentSerializer(many=True, read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
+    submit = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text=_(
+            "true: kirim laporan ke pemeriksa dalam permintaan yang sama (satu transaksi: "
+            "tersimpan dan terkirim, atau tidak sama sekali)."
+        ),
+    )
 
     class Meta:
         model = DailyReport
@@ -109,6 +118,7 @@ class ReportSerializer(serializers.ModelSerializer):
             "attachments",
             "created_at",
             "updated_at",
+            "submit",
         ]
         read_only_fields = [
             "status",

@@ -15,8 +15,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Value, When
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -165,23 +163,34 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[An
     return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
 
 
-def _write_items(report: DailyReport, activities, incidents) -> None:
+def _write_items(
+    report: DailyReport, activities, incidents, *, new: bool = False, incident_status=None
+) -> None:
+    """Replace the report's items; the report then holds what was written (its prefetch
+    cache), so the audit state and the API response need no read-back. `incident_status`:
+    the state the report reaches later in this same transaction (create and send)."""
     if activities is not None:
-        report.activities.all().delete()
-        ReportActivity.objects.bulk_create(
+        if not new:
+            report.activities.all().delete()
+        written = ReportActivity.objects.bulk_create(
             ReportActivity(report=report, **{k: v for k, v in a.items() if k in ACTIVITY_FIELDS})
             for a in activities
         )
+        facts.hold_items(report, "activities", sorted(written, key=lambda a: a.kind))
     if incidents is not None:
-        report.incidents.all().delete()
-        Incident.objects.bulk_create(
+        if not new:
+            report.incidents.all().delete()
+        written = Incident.objects.bulk_create(
             Incident(
                 report=report,
-                **facts.incident_fields(report),
+                **facts.incident_fields(report, status=incident_status),
                 **{k: v for k, v in i.items() if k in INCIDENT_FIELDS},
             )
             for i in incidents
         )
+        facts.hold_items(report, "incidents", sorted(written, key=lambda i: i.occurred_at))
+    if new:
+        facts.hold_items(report, "attachments", [])
 
 
 # --- writes ----------------------------------------------------------------------------
@@ -197,9 +206,11 @@ def report_create(
     report_date: dt.date | None = None,
     activities: list[dict] | None = None,
     incidents: list[dict] | None = None,
+    submit: bool = False,
     **fields,
 ) -> DailyReport:
-    """A draft report of `unit` for `report_date` (default: the unit's own today)."""
+    """A draft report of `unit` for `report_date` (default: the unit's own today); with
+    `submit`, sent in the same transaction (all or nothing: one request from a phone)."""
     _check_writer(by, unit)
     _check_takes_part(operation, unit)
     report_date = report_date or clock.local_date(unit)
@@ -216,10 +227,16 @@ def report_create(
         unit_path=unit.path,
         **fields,
     )
-    report.full_clean(exclude=["operation", "unit", "created_by"], validate_unique=False)
+    # The database holds uniqueness and the check constraints (a new draft meets them).
+    report.full_clean(
+        exclude=["operation", "unit", "created_by"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    # No savepoint: a duplicate aborts this transaction, and the error raised here rolls
+    # it back (report_create runs no query after the IntegrityError).
     try:
-        with transaction.atomic():
-            report.save()
+        report.save()
     except IntegrityError:
         raise ValidationError(
             {
@@ -230,10 +247,22 @@ def report_create(
             },
             code="duplicate",
         ) from None
-    _write_items(report, activities or [], incidents or [])
+    _write_items(
+        report,
+        activities or [],
+        incidents or [],
+        new=True,
+        incident_status=ReportStatus.SUBMITTED if submit else None,
+    )
     after = _report_state(report)
     after.update(operation=operation, report_date=report_date, status=report.status)
     record(actor=by, channel=channel, action="report.create", obj=report, changes=after)
+    if submit:
+        # report_submit's own body, in this transaction (no savepoint of its own); the
+        # sent report keeps the items just written.
+        with facts.incidents_written_as(report, ReportStatus.SUBMITTED):
+            sent = report_submit.__wrapped__(report=report, by=by, channel=channel)
+        report = facts.carry_items(source=report, target=sent)
     return report
 
 
@@ -272,9 +301,16 @@ def report_update(
     return locked
 
 
-def _claim(report: DailyReport, old: Iterable[str], **values) -> DailyReport:
-    """Move the report out of one of the `old` states atomically, or raise."""
+def _claim(
+    report: DailyReport, old: Iterable[str], *, locked: DailyReport | None = None, **values
+) -> DailyReport:
+    """Move the report out of one of the `old` states atomically, or raise. With `locked`
+    (the row as read under the caller's lock, values plain) it is returned updated."""
     claimed = DailyReport.objects.filter(pk=report.pk, status__in=list(old)).update(**values)
+    if locked is not None and claimed == 1:
+        for name, value in values.items():
+            setattr(locked, name, value)
+        return locked
     fresh = DailyReport.objects.select_related("unit", "operation").get(pk=report.pk)
     if claimed != 1:
         raise ReportStateError(
@@ -292,21 +328,23 @@ def report_submit(*, report: DailyReport, by, channel: str) -> DailyReport:
     now = timezone.now()
     late = clock.is_late(report.operation, report.unit, report.report_date, now)
     current = (
-        DailyReport.objects.select_for_update()
-        .only("status", "first_submitted_at", "submitted_at")
+        DailyReport.objects.select_for_update(of=("self",))
+        .select_related("unit", "operation")
         .get(pk=report.pk)
     )
     previous, resubmit = current.status, current.first_submitted_at is not None
+    submitted_before = current.submitted_at
     fresh = _claim(
         report,
         EDITABLE,
+        locked=current,  # the row is locked: plain values are exact, no read-back
         status=ReportStatus.SUBMITTED,
         submitted_at=now,
-        first_submitted_at=Coalesce(F("first_submitted_at"), Value(now)),
-        is_late=Case(When(first_submitted_at__isnull=True, then=Value(late)), default=F("is_late")),
+        first_submitted_at=current.first_submitted_at or now,
+        is_late=current.is_late if resubmit else late,
         updated_at=now,
     )
-    facts.report_status_changed(report_id=fresh.pk, status=fresh.status)
+    facts.report_status_changed(report_id=fresh.pk, status=fresh.status, held=report)
     record(
         actor=by,
         channel=channel,
@@ -314,7 +352,7 @@ def report_submit(*, report: DailyReport, by, channel: str) -> DailyReport:
         obj=fresh,
         changes={
             "status": [previous, fresh.status],
-            "submitted_at": [current.submitted_at, now],
+            "submitted_at": [submitted_before, now],
             **({} if resubmit else {"is_late": [False, fresh.is_late]}),
         },
     )
