@@ -148,8 +148,11 @@ def _report_form(request: HttpRequest, report: DailyReport | None) -> HttpRespon
             }
             fields["personnel_on_duty"] = fields["personnel_on_duty"] or 0
             try:
+                send = request.POST.get("action") == "submit"
                 with transaction.atomic():
                     if report is None:
+                        # "Kirim" on a new report: created and sent by one service call
+                        # (an attachment first needs the draft, then it is sent below).
                         report = services.report_create(
                             operation=data["operation"],
                             unit=unit,
@@ -158,6 +161,7 @@ def _report_form(request: HttpRequest, report: DailyReport | None) -> HttpRespon
                             channel=WEB,
                             activities=_items(activities),
                             incidents=_items(incidents, unit=unit, day=day),
+                            submit=send and not data.get("attachment"),
                             **fields,
                         )
                     else:
@@ -173,7 +177,7 @@ def _report_form(request: HttpRequest, report: DailyReport | None) -> HttpRespon
                         services.attachment_add(
                             report=report, by=user, channel=WEB, upload=data["attachment"]
                         )
-                    if request.POST.get("action") == "submit":
+                    if send and report.status != ReportStatus.SUBMITTED:
                         report = services.report_submit(report=report, by=user, channel=WEB)
             except ValidationError as exc:
                 if (
