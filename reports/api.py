@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -25,11 +26,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
 from audit.models import Channel
+from pamilu.api.pagination import CappedCountPagination
 from reports import selectors, services
 from reports.models import DailyReport, IdempotencyKey
 from reports.serializers import (
@@ -146,6 +149,17 @@ def _service(fn, **kwargs):
 
 # --- viewsets --------------------------------------------------------------------------
 
+
+class ReportOrdering(OrderingFilter):
+    """`?ordering=` one of report_date, submitted_at, updated_at (with `-` for newest
+    first; the first term counts): each maps to an order an index serves
+    (reports.selectors.API_ORDERS). Default: newest day first, then the unit's path."""
+
+    def filter_queryset(self, request, queryset, view):
+        terms = self.get_ordering(request, queryset, view) or ["-report_date"]
+        return queryset.order_by(*selectors.API_ORDERS.get(terms[0], selectors.LIST_ORDER))
+
+
 TRANSITION_RESPONSES = {
     200: ReportSerializer,
     403: _error(_("Peran pengguna tidak mengizinkan perubahan ini.")),
@@ -190,11 +204,14 @@ class ReportViewSet(
 
     serializer_class = ReportSerializer
     filterset_fields = ["status", "report_date", "operation", "unit", "is_late"]
+    filter_backends = [DjangoFilterBackend, ReportOrdering, SearchFilter]
     ordering_fields = ["report_date", "submitted_at", "updated_at"]
+    ordering = ["-report_date"]
     search_fields = ["unit__name", "unit__code"]
+    pagination_class = CappedCountPagination
 
     def get_queryset(self):
-        return selectors.reports_with_items(self.request.user).order_by("-report_date", "id")
+        return selectors.reports_with_items(self.request.user)
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):

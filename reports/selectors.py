@@ -25,6 +25,19 @@ from reports.models import (
     Severity,
 )
 
+# Every order a report list offers, each served by an index of DailyReport (see its
+# Meta.indexes); the unit's path is the report's own copy (reports.facts), not a join.
+LIST_ORDER = ("-report_date", "unit_path", "id")  # report_list_idx, report_list_status_idx
+QUEUE_ORDER = ("report_date", "submitted_at", "unit_path", "id")  # report_queue_idx
+API_ORDERS = {
+    "-report_date": LIST_ORDER,
+    "report_date": ("report_date", "id"),  # report_date_id_idx
+    "submitted_at": ("submitted_at", "id"),  # report_submitted_id_idx (both ways)
+    "-submitted_at": ("-submitted_at", "-id"),
+    "updated_at": ("updated_at", "id"),  # report_updated_id_idx (both ways)
+    "-updated_at": ("-updated_at", "-id"),
+}
+
 
 def reports_for(user) -> QuerySet[DailyReport]:
     """Reports the user may see, with what a list row shows (no query per row)."""
@@ -50,7 +63,7 @@ def review_queue(user) -> QuerySet[DailyReport]:
     qs = reports_for(user).filter(status=ReportStatus.SUBMITTED)
     if user.unit_id is not None:
         qs = qs.exclude(unit_id=user.unit_id)
-    return qs.order_by("report_date", "submitted_at", "unit__path")
+    return qs.order_by(*QUEUE_ORDER)
 
 
 def attachments_for(user) -> QuerySet[Attachment]:

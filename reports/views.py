@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from audit.models import Channel
 from operations import clock
 from operations.selectors import default_operation, operations_for
+from pamilu.paging import CappedPaginator
 from pamilu.scoping import can_review_unit, can_write_for_unit
 from reports import selectors, services
 from reports.forms import (
@@ -43,9 +43,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(status=status)
     else:
         status = ""
-    page = Paginator(qs.order_by("-report_date", "unit__path"), 30).get_page(
-        request.GET.get("page")
-    )
+    page = CappedPaginator(qs.order_by(*selectors.LIST_ORDER), 30).get_page(request.GET.get("page"))
     user = request.user
     can_create = user.unit_id is not None and can_write_for_unit(user, user.unit)
     today_report = None
@@ -72,7 +70,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Submitted reports from the reviewer's subtree, oldest day first."""
     qs = selectors.review_queue(request.user)
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, 30).get_page(request.GET.get("page"))
     return render(request, "reports/queue.html", {"page": page})
 
 
