@@ -10,7 +10,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from operations import dashboard as board
+from dashboard.build import build
+from dashboard.query import resolve_query
+from dashboard.serializers import DashboardSerializer
 
 
 @extend_schema(
@@ -20,20 +22,23 @@ from operations import dashboard as board
         "Reporting compliance (on time, late, missing) per direct child of `unit`, the "
         "units still missing with their local deadline, personnel on duty and committed "
         "against the TPS security pattern, incidents, map markers and daily trends. "
-        "Without `day`, each unit is counted for its own local today (WIB/WITA/WIT)."
+        "Without `day`, each unit is counted for its own local today (WIB/WITA/WIT). "
+        "Without an operation or a unit only `operation`, `unit`, `day`, "
+        "`each_unit_local_day` and `generated_at` are present."
     ),
     parameters=[
-        OpenApiParameter("operation", str, description="Operation code (default: running one)"),
+        OpenApiParameter(
+            "operation", str, description="Operation code (default: running one; an id works)"
+        ),
         OpenApiParameter("unit", str, description="Unit code or id within your scope"),
         OpenApiParameter("day", OpenApiTypes.DATE, description="Calendar day (ISO)"),
     ],
-    responses={200: OpenApiTypes.OBJECT},
+    responses={200: DashboardSerializer},
     tags=["dashboard"],
 )
 @api_view(["GET"])
 def dashboard(request: Request) -> Response:
-    day = request.query_params.get("day")
-    if day and board.parse_day(day) is None:
+    query = resolve_query(request)
+    if query.invalid_day:
         raise ValidationError({"day": [_("Tanggal tidak valid; gunakan format YYYY-MM-DD.")]})
-    query = board.resolve_query(request.user, request.query_params)
-    return Response(board.as_json(board.build(request.user, query)))
+    return Response(DashboardSerializer(build(request.user, query)).data)

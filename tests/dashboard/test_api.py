@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.operations.test_dashboard import clock, day_of_reports  # noqa: F401 - fixtures
+from tests.dashboard.test_views import clock, day_of_reports  # noqa: F401 - fixtures
 
 URL = "/api/v1/dashboard/"
 

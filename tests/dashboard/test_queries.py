@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from operations.models import Unit, UnitKind, Vulnerability
 from reports.models import ReportStatus
 from tests import builders
-from tests.operations import dashboard_data as make
+from tests.dashboard import dashboard_data as make
 
 NOW = dt.datetime(2024, 2, 1, 5, 0, tzinfo=dt.UTC)  # 14:00 WIT
 DAY = dt.date(2024, 2, 1)
