@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from accounts.models import Role, User
-from operations.demo import DemoContext
+from demo.operations import DemoContext
 from operations.models import Unit
 
 DEMO_PASSWORD = "pamilu-demo-2024"  # noqa: S105 - printed demo credentials, demo data only

@@ -10,8 +10,8 @@ import random
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 
-from operations import clock
-from operations.demo import DemoContext
+from demo.operations import DemoContext
+from operations import clock, tree
 from operations.models import Event, EventKind, Post, PostKind, RiskLevel, TaskForce, Unit, UnitKind
 from operations.selectors import voting_day
 from personnel.models import Apel, ApelKind, Assignment, Deployment, Personnel, Rank, Warrant
@@ -112,9 +112,7 @@ def load_warrants(ctx: DemoContext) -> None:
                 subject=f"Pengamanan {operation.name} di wilayah {polres.name}",
             )
             polres_tfs = task_forces.get(UnitKind.POLRES, [])
-            for person in Personnel.objects.filter(unit__path__startswith=polres.path).order_by(
-                "pk"
-            ):
+            for person in Personnel.objects.filter(tree.subtree_q(polres, "unit")).order_by("pk"):
                 # A few Polres members serve under a Polsek (BKO to the Polsek).
                 serve = person.unit
                 if person.unit_id == polres.pk and rng.random() < 0.25:
@@ -283,7 +281,7 @@ def load_tps_plotting(ctx: DemoContext, polres: Unit) -> None:
     """Voting day at the TPS (06:00-24:00 local): the proposed plotting, confirmed."""
     operation = ctx.simulation
     if Deployment.objects.filter(
-        operation=operation, group__unit__path__startswith=polres.path
+        tree.subtree_q(polres, "group__unit"), operation=operation
     ).exists():
         return
     vote = voting_day(operation)

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from audit.models import AuditEntry, Channel
+from demo.operations import DemoContext
 from operations import clock
-from operations.demo import DemoContext
 from operations.models import UnitKind
 from operations.selectors import reporting_units
 from reports.models import (

@@ -1,6 +1,6 @@
 """Demo step: rekap anev for the rehearsal operation's past days. Idempotent.
 
-Runs after reports.demo. Builds the daily summaries of the last DAYS closed days
+Runs after demo.reports. Builds the daily summaries of the last DAYS closed days
 before the most recent one, and the week and phase to date, for Mabes, the Polda and
 the Polres (about a hundred builds, a few seconds on SQLite). The Polsek summaries and
 the most recent closed day are left to the scheduled tasks, so that with scripts/run
@@ -15,7 +15,7 @@ import time
 
 from django.utils import timezone
 
-from operations.demo import DemoContext
+from demo.operations import DemoContext
 from operations.models import UnitKind
 from summaries import periods, selectors, services
 from summaries.models import PeriodKind, Summary

@@ -2,7 +2,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from accounts.demo import DEMO_PASSWORD, LOGINS
+from demo.accounts import DEMO_PASSWORD, LOGINS
 from operations.models import Operation, Post, Unit
 
 pytestmark = pytest.mark.usefixtures("demo_clock")

@@ -4,15 +4,15 @@ import time
 from django.db.models import Count
 from django.utils import timezone
 
-from operations.demo import DemoContext
+from demo import reports as demo
+from demo.operations import DemoContext
 from operations.models import Unit
-from reports import demo
 from reports.models import DailyReport, Incident, ReportActivity
 
 
 def _load(timings: dict | None = None) -> DemoContext:
     ctx = DemoContext(today=timezone.localdate())
-    for name in ["operations.demo", "personnel.demo", "accounts.demo", "reports.demo"]:
+    for name in ["demo.operations", "demo.personnel", "demo.accounts", "demo.reports"]:
         started = time.monotonic()
         importlib.import_module(name).load(ctx)
         if timings is not None:
@@ -58,4 +58,4 @@ def test_demo_reports_cover_two_weeks_three_zones_and_every_state(db):
     sirimau = reports.filter(unit__code="POLSEK-SIRIMAU", status="accepted").first()
     assert sirimau.created_by.username == "kapolsek.sirimau"
     assert sirimau.reviewed_by.username == "kabagops.ambon"
-    assert timings["reports.demo"] < 5, timings
+    assert timings["demo.reports"] < 5, timings

@@ -18,7 +18,7 @@ def test_load_demo_builds_summaries_for_past_days_once(db):
     assert Summary.objects.filter(period_kind="weekly", unit__code="MABES").exists()
     assert Summary.objects.filter(period_kind="phase", unit__code="MABES").exists()
     mabes = daily.filter(unit__code="MABES").order_by("-period_start").first()
-    # The demo's reports (reports.demo) are in it; 47 units must report (polres + polsek).
+    # The demo's reports (demo.reports) are in it; 47 units must report (polres + polsek).
     assert mabes.content["reporting"]["expected"] == 41
     assert mabes.content["reporting"]["reported"] > 0
     before = dict(Summary.objects.values_list("pk", "content"))

@@ -1,6 +1,7 @@
 """Load the demo: units, operations, posts, personnel, logins, then each app's own part.
 
-Running it twice changes nothing. Each app contributes a `demo.load(ctx)` step; the
+Running it twice changes nothing. Each app has its step, a module of this room
+(`demo.operations`, `demo.personnel`, ...) with a `load(ctx)`; the
 steps run in order inside one transaction.
 """
 
@@ -14,14 +15,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from operations.demo import DemoContext
+from demo.operations import DemoContext
 
 STEPS = [
-    "operations.demo",
-    "personnel.demo",
-    "accounts.demo",
-    "reports.demo",
-    "summaries.demo",
+    "demo.operations",
+    "demo.personnel",
+    "demo.accounts",
+    "demo.reports",
+    "demo.summaries",
 ]
 
 
@@ -56,7 +57,7 @@ class Command(BaseCommand):
         self.print_logins()
 
     def print_logins(self) -> None:
-        from accounts.demo import DEMO_PASSWORD, credentials
+        from demo.accounts import DEMO_PASSWORD, credentials
 
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role, unit in credentials():
