@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
-from operations import clock
+from operations import clock, tree
 from operations.models import Operation, Post, Unit, Vulnerability
 from operations.selectors import tps_requirement_by_child, tps_requirement_by_level
 from pamilu.scoping import scope, unit_in_scope
@@ -99,8 +99,6 @@ WITH unc AS (
 )
 """
 
-_CHILD_JOIN = "JOIN operations_unit c ON c.parent_id = %(within)s AND {path} LIKE c.path || '%%'"
-
 
 def _span_sql(span: tuple[dt.datetime, dt.datetime] | None, params: dict) -> str:
     if span is None:
@@ -126,12 +124,13 @@ def coverage(
 
     `span` limits deployments to those overlapping it (e.g. voting day). Eight queries.
     """
-    params = {"operation": operation.pk, "prefix": within.path + "%", "within": within.pk}
+    params = {"operation": operation.pk, "prefix": tree.subtree_pattern(within)}
+    params |= tree.child_key_params(within)
     span_sql = _span_sql(span, params)
     dep = _TPS_DEPLOYMENTS_SQL.format(span=span_sql)
     unc = _UNCOVERED_SQL.format(span=span_sql)
-    child_join_dep = _CHILD_JOIN.format(path="dep.unit_path")
-    child_join_unc = _CHILD_JOIN.format(path="unc.unit_path")
+    child_join_dep = tree.child_join_sql("dep.unit_path")
+    child_join_unc = tree.child_join_sql("unc.unit_path")
 
     total = CoverageRow(unit=within)
     children = {u.pk: CoverageRow(unit=u) for u in Unit.objects.filter(parent=within)}
@@ -205,11 +204,10 @@ def _available_personnel(operation: Operation, within: Unit) -> dict[int | None,
     """Police assigned to the operation under `within` (own and BKO), total and per child."""
     params = {
         "operation": operation.pk,
-        "prefix": within.path + "%",
-        "within": within.pk,
+        "prefix": tree.subtree_pattern(within),
         "pns": RankGroup.PNS.value,
-    }
-    sql = _AVAILABLE_SQL + _CHILD_JOIN.format(path="av.unit_path") + " GROUP BY c.id"
+    } | tree.child_key_params(within)
+    sql = _AVAILABLE_SQL + tree.child_join_sql("av.unit_path") + " GROUP BY c.id"
     return dict(_fetch(sql, params))
 
 
@@ -282,7 +280,7 @@ def guard_gaps(
     posts = {
         p.pk: p
         for p in Post.objects.filter(
-            operation=operation, round_the_clock=True, unit__path__startswith=within.path
+            tree.subtree_q(within, "unit"), operation=operation, round_the_clock=True
         ).select_related("unit")
     }
     if not hours or not posts:
@@ -292,7 +290,7 @@ def guard_gaps(
     params: list = []
     for index, hour in enumerate(hours):
         params += [index, adapt(hour), adapt(hour + dt.timedelta(hours=1))]
-    params += [operation.pk, within.path + "%"]
+    params += [operation.pk, tree.subtree_pattern(within)]
     sql = (
         f"WITH hours(idx, h_start, h_end) AS (VALUES {values}) "  # noqa: S608 - placeholders only
         "SELECT p.id, hours.idx, COUNT(DISTINCT d.personnel_id) "
@@ -322,7 +320,7 @@ def _latest_apels(within: Unit, operation: Operation | None, user=None) -> Query
     newer = Apel.objects.filter(unit=OuterRef("unit")).filter(
         Q(held_at__gt=OuterRef("held_at")) | Q(held_at=OuterRef("held_at"), pk__gt=OuterRef("pk"))
     )
-    qs = Apel.objects.filter(unit__path__startswith=within.path)
+    qs = Apel.objects.filter(tree.subtree_q(within, "unit"))
     if operation is not None:
         qs = qs.filter(operation=operation)
         newer = newer.filter(operation=operation)
@@ -360,7 +358,7 @@ def roster(unit: Unit, day: dt.date, operation: Operation | None = None) -> Quer
     start = clock.day_start(unit, day)
     end = clock.day_start(unit, day + dt.timedelta(days=1))
     qs = Deployment.objects.filter(
-        unit__path__startswith=unit.path, starts_at__lt=end, ends_at__gt=start
+        tree.subtree_q(unit, "unit"), starts_at__lt=end, ends_at__gt=start
     )
     if operation is not None:
         qs = qs.filter(operation=operation)
