@@ -74,7 +74,7 @@ candidates AS (
     JOIN operations_securitypattern sp
       ON sp.operation_id = %(operation)s AND sp.vulnerability = grp.vulnerability
     LEFT JOIN operations_unit su ON su.id = sp.unit_id
-    WHERE sp.unit_id IS NULL OR grp.unit_path LIKE su.path || '%%'
+    WHERE sp.unit_id IS NULL OR {within}
 ),
 req AS (
     SELECT grp.unit_id, grp.unit_path, grp.vulnerability, grp.tps,
@@ -87,7 +87,7 @@ req AS (
 """
 _REQUIREMENT_GROUPS_SQL = _REQUIREMENT_GROUPS_SQL_TEMPLATE.replace(
     "{subtree}", tree.subtree_sql("u.path")
-)
+).replace("{within}", tree.within_sql("grp.unit_path", "su.path"))
 
 
 def tps_requirement_by_level(operation: Operation, within: Unit) -> dict[str, dict[str, int]]:

@@ -74,13 +74,21 @@ def child_key(focus: Unit, path_field: str = "path") -> Substr:
 
 
 def subtree_sql(column: str, param: str = "prefix") -> str:
-    """Raw SQL: `column` (a unit path) lies in the subtree given by the bound `param`."""
-    return f"{column} LIKE %({param})s"
+    """Raw SQL: `column` (a unit path) lies in the subtree given by the bound `param`
+    (a named parameter; "" for a positional one)."""
+    placeholder = f"%({param})s" if param else "%s"
+    return f"{column} LIKE {placeholder}"
 
 
 def subtree_pattern(unit: Unit) -> str:
     """The value to bind for `subtree_sql` (codes hold no LIKE wildcards)."""
     return unit.path + "%"
+
+
+def within_sql(column: str, ancestor_path: str) -> str:
+    """Raw SQL: the path in `column` lies in the subtree whose path is in the column
+    `ancestor_path` (for SQL run with bound parameters: the wildcard is escaped)."""
+    return f"{column} LIKE {ancestor_path} || '%%'"
 
 
 def child_key_sql(column: str) -> str:

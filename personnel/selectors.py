@@ -75,7 +75,7 @@ WITH dep AS (
     JOIN operations_unit u ON u.id = d.unit_id
     LEFT JOIN operations_post p ON p.id = d.post_id
     LEFT JOIN personnel_postgroup g ON g.id = d.group_id
-    WHERE d.operation_id = %(operation)s AND u.path LIKE %(prefix)s
+    WHERE d.operation_id = %(operation)s AND {subtree}
       AND (p.kind = 'tps' OR d.group_id IS NOT NULL)
       {span}
 )
@@ -87,7 +87,7 @@ WITH unc AS (
     SELECT u.path AS unit_path
     FROM operations_post p
     JOIN operations_unit u ON u.id = p.unit_id
-    WHERE p.operation_id = %(operation)s AND p.kind = 'tps' AND u.path LIKE %(prefix)s
+    WHERE p.operation_id = %(operation)s AND p.kind = 'tps' AND {subtree}
       AND NOT EXISTS (
         SELECT 1 FROM personnel_deployment d WHERE d.post_id = p.id {span}
       )
@@ -127,8 +127,9 @@ def coverage(
     params = {"operation": operation.pk, "prefix": tree.subtree_pattern(within)}
     params |= tree.child_key_params(within)
     span_sql = _span_sql(span, params)
-    dep = _TPS_DEPLOYMENTS_SQL.format(span=span_sql)
-    unc = _UNCOVERED_SQL.format(span=span_sql)
+    subtree = tree.subtree_sql("u.path")
+    dep = _TPS_DEPLOYMENTS_SQL.format(span=span_sql, subtree=subtree)
+    unc = _UNCOVERED_SQL.format(span=span_sql, subtree=subtree)
     child_join_dep = tree.child_join_sql("dep.unit_path")
     child_join_unc = tree.child_join_sql("unc.unit_path")
 
@@ -193,7 +194,7 @@ WITH av AS (
     JOIN operations_unit u ON u.id = a.unit_id
     JOIN personnel_personnel pe ON pe.id = a.personnel_id
     JOIN personnel_rank r ON r.id = pe.rank_id
-    WHERE a.operation_id = %(operation)s AND u.path LIKE %(prefix)s
+    WHERE a.operation_id = %(operation)s AND {subtree}
       AND pe.is_active AND r."group" <> %(pns)s
 )
 SELECT NULL, COUNT(*) FROM av UNION ALL
@@ -207,7 +208,11 @@ def _available_personnel(operation: Operation, within: Unit) -> dict[int | None,
         "prefix": tree.subtree_pattern(within),
         "pns": RankGroup.PNS.value,
     } | tree.child_key_params(within)
-    sql = _AVAILABLE_SQL + tree.child_join_sql("av.unit_path") + " GROUP BY c.id"
+    sql = (
+        _AVAILABLE_SQL.replace("{subtree}", tree.subtree_sql("u.path"))
+        + tree.child_join_sql("av.unit_path")
+        + " GROUP BY c.id"
+    )
     return dict(_fetch(sql, params))
 
 
@@ -298,7 +303,9 @@ def guard_gaps(
         "CROSS JOIN hours "
         "LEFT JOIN personnel_deployment d ON d.post_id = p.id "
         "AND d.starts_at <= hours.h_start AND d.ends_at >= hours.h_end "
-        "WHERE p.operation_id = %s AND p.round_the_clock AND u.path LIKE %s "
+        "WHERE p.operation_id = %s AND p.round_the_clock AND "
+        + tree.subtree_sql("u.path", "")
+        + " "
         "GROUP BY p.id, hours.idx, p.guards_required "
         "HAVING COUNT(DISTINCT d.personnel_id) < p.guards_required "
         "ORDER BY p.id, hours.idx"

@@ -54,6 +54,9 @@ def test_python_files_are_found():
 
 def test_subtree_filter_only_in_the_tree_module():
     assert _offenders(re.compile(r"path__startswith"), {"operations/tree.py"}) == []
+    # its raw-SQL twin: a path column LIKE a bound prefix
+    raw = re.compile(r"path\s+LIKE\s+%")
+    assert _offenders(raw, {"operations/tree.py"}) == []
 
 
 # The child roll-up key: Substr/StrIndex in the ORM, SUBSTR + STRPOS/INSTR in SQL, or the
@@ -80,8 +83,15 @@ def test_focus_only_resolved_by_the_resolver():
 
 
 def test_sent_report_defined_once():
-    pattern = re.compile(r"ReportStatus\.(SUBMITTED|RETURNED|ACCEPTED)\s*,\s*ReportStatus\.")
-    assert _offenders(pattern, {"reports/models.py"}) == []
+    # The set of sent statuses spelled out (all three on one line) only where it is defined.
+    statuses = [f"ReportStatus.{s}" for s in ("SUBMITTED", "RETURNED", "ACCEPTED")]
+    spelled = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in _python_files()
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if all(s in line for s in statuses)
+    ]
+    assert [where.split(":")[0] for where in spelled] == ["reports/models.py"]
     drafts_excluded = re.compile(r"exclude\(\s*(\w+__)*status\s*=\s*ReportStatus\.DRAFT")
     assert _offenders(drafts_excluded, set()) == []
 
