@@ -30,8 +30,8 @@ django.setup()
 from django.db import connection  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
+from dashboard import selectors as board  # noqa: E402
 from operations import count_selectors, selectors  # noqa: E402
-from operations import dashboard as board  # noqa: E402
 from operations.models import Operation, Unit, UnitKind  # noqa: E402
 from pamilu.paging import CappedPaginator  # noqa: E402
 from reports import fact_selectors  # noqa: E402

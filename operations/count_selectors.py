@@ -9,26 +9,14 @@ result shapes, same numbers (tests/operations/test_count_selectors.py holds them
 
 from __future__ import annotations
 
-from django.db.models import CharField, QuerySet, Sum, Value
-from django.db.models.functions import StrIndex, Substr
+from django.db.models import QuerySet, Sum
 
+from operations import tree
 from operations.models import Operation, TpsCount, Unit
 
 
-def child_key(path_field: str, focus: Unit) -> Substr:
-    """SQL: the path of the focus unit's direct child that `path_field` lies under (the
-    focus path itself for the focus unit's own rows)."""
-    length = len(focus.path)
-    rest = Substr(path_field, length + 1)
-    return Substr(
-        path_field, 1, Value(length) + StrIndex(rest, Value("/")), output_field=CharField()
-    )
-
-
 def _counts(operation: Operation, within: Unit) -> QuerySet[TpsCount]:
-    return TpsCount.objects.filter(
-        operation=operation, unit__path__startswith=within.path, tps__gt=0
-    )
+    return TpsCount.objects.filter(tree.subtree_q(within, "unit"), operation=operation, tps__gt=0)
 
 
 def tps_requirement_by_group(
@@ -38,7 +26,7 @@ def tps_requirement_by_group(
     child of `within` and for the TPS `within` itself holds (keyed by `within.path`)."""
     rows = (
         _counts(operation, within)
-        .annotate(group_path=child_key("unit__path", within))
+        .annotate(group_path=tree.child_key(within, "unit__path"))
         .values("group_path", "vulnerability")
         .annotate(tps_sum=Sum("tps"), required=Sum("police_required"))
         .order_by()

@@ -26,6 +26,7 @@ from collections.abc import Iterable
 
 from django.db import connection
 
+from operations import tree
 from operations.models import Operation, Post, PostKind
 
 Key = tuple[int, int, str]  # (operation id, unit id, vulnerability)
@@ -37,14 +38,15 @@ _PATTERN_FOR_ROW = """(
     JOIN operations_unit cu ON cu.id = operations_tpscount.unit_id
     WHERE sp.operation_id = operations_tpscount.operation_id
       AND sp.vulnerability = operations_tpscount.vulnerability
-      AND (sp.unit_id IS NULL OR cu.path LIKE su.path || '%%')
+      AND (sp.unit_id IS NULL OR {within_cu})
     ORDER BY COALESCE(su.depth, -1) DESC LIMIT 1
 )"""
+_WITHIN_CU = tree.within_sql("cu.path", "su.path")  # the pattern's unit holds the row's
 _SET_PATTERN = (
     "police = COALESCE("
-    + _PATTERN_FOR_ROW.format(column="police")
+    + _PATTERN_FOR_ROW.format(column="police", within_cu=_WITHIN_CU)
     + ", 0), tps_per_group = COALESCE("
-    + _PATTERN_FOR_ROW.format(column="tps_per_group")
+    + _PATTERN_FOR_ROW.format(column="tps_per_group", within_cu=_WITHIN_CU)
     + ", 1)"
 )
 _REQUIRED = "((tps + tps_per_group - 1) / tps_per_group) * police"
@@ -178,7 +180,7 @@ candidates AS (
     JOIN operations_securitypattern sp
       ON sp.operation_id = grp.operation_id AND sp.vulnerability = grp.vulnerability
     LEFT JOIN operations_unit su ON su.id = sp.unit_id
-    WHERE sp.unit_id IS NULL OR grp.unit_path LIKE su.path || '%%'
+    WHERE sp.unit_id IS NULL OR {within_grp}
 )
 {insert}
 SELECT grp.operation_id, grp.unit_id, grp.vulnerability, grp.tps,
@@ -188,6 +190,13 @@ FROM grp
 LEFT JOIN candidates c ON c.operation_id = grp.operation_id AND c.unit_id = grp.unit_id
      AND c.vulnerability = grp.vulnerability AND c.rn = 1
 """
+
+
+def _expected(*, where: str, insert: str) -> str:
+    within = tree.within_sql("grp.unit_path", "su.path")
+    return EXPECTED_SQL.format(where=where, insert=insert, within_grp=within)
+
+
 _INSERT = (
     "INSERT INTO operations_tpscount "
     "(operation_id, unit_id, vulnerability, tps, police, tps_per_group, police_required)"
@@ -204,7 +213,7 @@ def rebuild(operation_id: int | None = None) -> int:
             cursor.execute("DELETE FROM operations_tpscount WHERE operation_id = %s", params)
         else:
             cursor.execute("DELETE FROM operations_tpscount", [])
-        cursor.execute(EXPECTED_SQL.format(where=where, insert=_INSERT), params)
+        cursor.execute(_expected(where=where, insert=_INSERT), params)
         return cursor.rowcount
 
 
@@ -212,7 +221,7 @@ def drift() -> list[tuple]:
     """Keys whose maintained numbers differ from a full recomputation ([] when exact):
     (operation, unit, level, maintained tps, required, expected tps, required)."""
     with connection.cursor() as cursor:
-        cursor.execute(EXPECTED_SQL.format(where="", insert=""), [])
+        cursor.execute(_expected(where="", insert=""), [])
         expected = {(r[0], r[1], r[2]): (r[3], r[6]) for r in cursor.fetchall()}
         cursor.execute(
             "SELECT operation_id, unit_id, vulnerability, tps, police_required "

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.dispatch import Signal
 
 from audit.services import record, save_audited
-from operations import counts
+from operations import counts, tree
 from operations.models import PATH_SEPARATOR, Unit, UnitKind, check_parent_kind
 
 # Sent inside the transaction of a unit move (or code change) once every path under
@@ -95,7 +95,7 @@ def rewrite_subtree_paths(old: str, new: str, *, depth_shift: int) -> None:
     from django.db.models import F, Value
     from django.db.models.functions import Concat, Substr
 
-    Unit.objects.filter(path__startswith=old).exclude(path=new).update(
+    Unit.objects.filter(tree.subtree_q(old)).exclude(path=new).update(
         path=Concat(Value(new), Substr("path", len(old) + 1)),
         depth=F("depth") + depth_shift,
     )

@@ -15,10 +15,10 @@ import datetime as dt
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from operations.count_selectors import child_key
+from operations import tree
 from operations.models import Operation, Unit
 from pamilu.scoping import scope
-from reports.models import Incident, IncidentCategory, ReportStatus
+from reports.models import SENT_STATUSES, Incident, IncidentCategory
 
 LATEST_INCIDENTS_LIMIT = 8
 MAP_INCIDENT_LIMIT = 500
@@ -34,10 +34,8 @@ def on_unit_day(days: dict[str, dt.date]) -> Q:
 
 def sent_incidents(user, operation: Operation, focus: Unit, last_day: dt.date) -> QuerySet:
     """Incidents of sent reports (not drafts) below `focus` for days up to `last_day`."""
-    return (
-        scope(user, Incident.objects.filter(operation=operation))
-        .filter(unit__path__startswith=focus.path, report_date__lte=last_day)
-        .exclude(report_status=ReportStatus.DRAFT)
+    return scope(user, Incident.objects.filter(operation=operation)).filter(
+        tree.subtree_q(focus, "unit"), report_status__in=SENT_STATUSES, report_date__lte=last_day
     )
 
 
@@ -45,7 +43,7 @@ def incident_rows(user, operation, focus, days) -> dict[str, dict]:
     """{group path: {"total": n, "today": m}}: incidents so far and today per child."""
     rows = (
         sent_incidents(user, operation, focus, max(days.values()))
-        .annotate(group_path=child_key("unit__path", focus))
+        .annotate(group_path=tree.child_key(focus, "unit__path"))
         .values("group_path")
         .annotate(total=Count("pk"), today=Count("pk", filter=on_unit_day(days)))
         .order_by("group_path")
@@ -77,7 +75,8 @@ def latest_incidents(user, operation, focus, days) -> list[Incident]:
 
 
 def map_incidents(user, operation, focus, days) -> list[dict]:
-    """Today's incidents, placed at their own point, else their post, else their unit."""
+    """Today's incidents, placed at their own point, else their post, else their unit
+    (the fields of dashboard.results.MapIncident: ``MapIncident(**row)``)."""
     rows = (
         sent_incidents(user, operation, focus, max(days.values()))
         .filter(on_unit_day(days))

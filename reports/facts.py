@@ -18,6 +18,7 @@ from contextlib import contextmanager
 
 from django.db import connection
 
+from operations import tree
 from reports.models import DailyReport, Incident
 
 
@@ -81,13 +82,13 @@ def report_status_changed(*, report_id: int, status: str, held: DailyReport | No
 
 def subtree_moved(*, new_path: str, **_kwargs) -> None:
     """Units under `new_path` have new paths: the reports' sort keys follow (one UPDATE)."""
+    sql = (
+        "UPDATE reports_dailyreport SET unit_path = u.path FROM operations_unit u "  # noqa: S608
+        f"WHERE u.id = reports_dailyreport.unit_id AND {tree.subtree_sql('u.path', '')} "
+        "AND reports_dailyreport.unit_path <> u.path"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE reports_dailyreport SET unit_path = u.path FROM operations_unit u "
-            "WHERE u.id = reports_dailyreport.unit_id AND u.path LIKE %s "
-            "AND reports_dailyreport.unit_path <> u.path",
-            [new_path + "%"],
-        )
+        cursor.execute(sql, [new_path + "%"])
 
 
 # --- from scratch ----------------------------------------------------------------------

@@ -4,12 +4,13 @@ them give the dashboard's numbers without joining the reports."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 
 from audit.models import Channel
-from operations import dashboard as board
+from dashboard import selectors as board
 from operations import services as unit_services
 from reports import fact_selectors, facts, services
 from reports.models import DailyReport, Incident
@@ -106,13 +107,15 @@ def test_incident_aggregates_equal_the_dashboards(spread, personas, tree, op, fo
     assert [i.pk for i in fact_selectors.latest_incidents(*args)] == [
         i.pk for i in board.latest_incidents(*args)
     ]
-    assert fact_selectors.map_incidents(*args) == board.map_incidents(*args)
+    assert fact_selectors.map_incidents(*args) == [
+        dataclasses.asdict(m) for m in board.map_incidents(*args)
+    ]
     window = board.trend_days(op, max(days.values()))
-    trend = board.trends(user, op, unit, days, 0)["incidents"]
+    trend = board.trends(user, op, unit, days, 0).incidents
     assert {
         cat: [counts.get(d, 0) for d in window]
         for cat, counts in fact_selectors.incident_trend(user, op, unit, window).items()
-    } == {row["category"]: row["counts"] for row in trend}
+    } == {row.category: row.counts for row in trend}
 
 
 def test_incident_aggregates_are_one_query_each_without_the_reports(
