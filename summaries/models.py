@@ -33,7 +33,9 @@ class Summary(models.Model):
     Stale marks: a report transition increments `stale_marks` of every summary that
     includes (or compares against) that report's day; a build stores the value it saw
     in `built_marks`. The summary is stale while `stale_marks > built_marks`, so a mark
-    arriving during a build is never lost.
+    arriving during a build is never lost. The transition also notes its unit
+    (`DirtyUnit`) where its day counts, so the rebuild re-reads only those units' rows
+    (summaries.content) and swaps their parts, kept in `SummaryState`.
     """
 
     operation = models.ForeignKey(
@@ -108,6 +110,45 @@ class Summary(models.Model):
     @property
     def is_partial(self) -> bool:
         return self.through < self.period_end
+
+
+class SummaryState(models.Model):
+    """What a summary adds up: one part per unit of its subtree and their sums.
+
+    Kept beside the summary (not in it) so lists and pages never load it; replaced
+    one unit at a time after a late report (summaries.accumulate).
+    """
+
+    summary = models.OneToOneField(
+        Summary, on_delete=models.CASCADE, primary_key=True, related_name="state"
+    )
+    version = models.PositiveSmallIntegerField(default=1)
+    parts = models.JSONField(default=dict)
+    acc = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("isi terhitung rekap")
+        verbose_name_plural = _("isi terhitung rekap")
+
+    def __str__(self) -> str:
+        return f"State {self.summary_id}"
+
+
+class DirtyUnit(models.Model):
+    """A unit whose report changed since the summary was built (one row per pair)."""
+
+    summary = models.ForeignKey(Summary, on_delete=models.CASCADE, related_name="dirty_units")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("satuan berubah")
+        verbose_name_plural = _("satuan berubah")
+        constraints = [
+            models.UniqueConstraint(fields=["summary", "unit"], name="dirty_unit_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.summary_id}:{self.unit_id}"
 
 
 class NoticeKind(models.TextChoices):

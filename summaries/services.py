@@ -8,8 +8,8 @@ from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,9 +17,9 @@ from accounts.models import Role, User
 from audit.services import record
 from operations import clock
 from operations.models import Operation, Phase, Unit
-from summaries import periods, selectors
-from summaries.content import build_content
-from summaries.models import Notice, NoticeKind, PeriodKind, Summary
+from summaries import periods, selectors, state
+from summaries.content import INCREMENTAL_MAX_UNITS, build_full, build_incremental
+from summaries.models import DirtyUnit, Notice, NoticeKind, PeriodKind, Summary
 from summaries.periods import Period
 
 logger = logging.getLogger(__name__)
@@ -47,9 +47,14 @@ def _key(operation: Operation, unit: Unit, period: Period) -> dict:
 
 
 @transaction.atomic
-def summary_build(*, operation: Operation, unit: Unit, period: Period) -> Summary | None:
+def summary_build(
+    *, operation: Operation, unit: Unit, period: Period, full: bool = False
+) -> Summary | None:
     """Build (or rebuild) one summary in one transaction: an upsert on its unique key.
 
+    A stale summary of the same period whose marks name the units that changed
+    (`dirty_units`) swaps only those units' parts (summaries.content.build_incremental);
+    anything else, or `full=True`, is built in full. Both give the same content.
     Returns None when a to-date summary already covers a later day (nothing to do).
     The same reports always give the same `content`; only `built_at` changes.
     """
@@ -60,7 +65,20 @@ def summary_build(*, operation: Operation, unit: Unit, period: Period) -> Summar
     # Read the marks before the data: a report changed after this point marks the row
     # again (it waits for this transaction's lock) and the summary stays stale.
     marks = current.stale_marks if current is not None else 0
-    content = build_content(operation=operation, unit=unit, period=period)
+    built, incremental, dirty = None, False, []
+    if current is not None:
+        dirty = list(DirtyUnit.objects.filter(summary=current).values_list("pk", "unit_id"))
+    if current is not None and not full and current.is_stale and _same_period(current, period):
+        if not dirty and state.exists(current.pk):
+            # Marked only by days it does not count (after `through`): nothing changed.
+            current.built_marks = marks
+            current.save(update_fields=["built_marks"])
+            return current
+        built = _build_incremental(current, operation, unit, period, [u for _, u in dirty])
+        incremental = built is not None
+    if built is None:
+        built = build_full(operation=operation, unit=unit, period=period)
+    content = built.content
     fields = {
         "period_start": period.start,
         "period_end": period.end,
@@ -87,6 +105,9 @@ def summary_build(*, operation: Operation, unit: Unit, period: Period) -> Summar
         for name, value in fields.items():
             setattr(current, name, value)
         current.save(update_fields=[*fields])
+    state.store(current.pk, built, replace=incremental)
+    if dirty:
+        DirtyUnit.objects.filter(pk__in=[pk for pk, _ in dirty]).delete()
     if changed:
         record(
             actor=None,
@@ -100,6 +121,35 @@ def summary_build(*, operation: Operation, unit: Unit, period: Period) -> Summar
             },
         )
     return current
+
+
+def _same_period(summary: Summary, period: Period) -> bool:
+    return (
+        summary.period_start == period.start
+        and summary.period_end == period.end
+        and summary.through == period.through
+        and summary.previous_start == period.previous_start
+        and summary.previous_end == period.previous_end
+    )
+
+
+def _build_incremental(
+    summary: Summary, operation: Operation, unit: Unit, period: Period, unit_ids: list[int]
+):
+    if not unit_ids or len(unit_ids) > INCREMENTAL_MAX_UNITS:
+        return None
+    stored = state.load(summary.pk, unit_ids)
+    if stored is None:
+        return None
+    acc, old_parts = stored
+    return build_incremental(
+        operation=operation,
+        unit=unit,
+        period=period,
+        acc=acc,
+        old_parts=old_parts,
+        unit_ids=unit_ids,
+    )
 
 
 def period_of(summary: Summary) -> Period:
@@ -134,7 +184,9 @@ def mark_stale_for_report(*, report) -> None:
     """Mark the summaries that include `report` stale, up the chain.
 
     Called by reports.services inside the transaction of every report transition
-    (submit, return, accept), so the marks are committed with the change itself. The
+    (submit, return, accept), so the marks are committed with the change itself; the
+    report's unit is appended to each summary's `dirty_units` in the same UPDATE, so the
+    rebuild re-reads that unit only (the next period's comparison included). The
     rebuild is queued on commit; if the broker is down, the marks stay and the beat
     task `summaries.rebuild_stale` picks them up.
     """
@@ -153,7 +205,24 @@ def mark_stale_for_report(*, report) -> None:
     )
     if not ids:
         return
-    Summary.objects.filter(pk__in=ids).update(stale_marks=F("stale_marks") + 1)
+    # Every one is marked; the unit is noted only where its day counts (up to `through`,
+    # or in the comparison period). A build holding a row makes the UPDATE wait, and
+    # RETURNING then reads the row the build wrote: a to-date summary extended to this
+    # day meanwhile gets the unit noted too.
+    placeholders = ", ".join(["%s"] * len(ids))
+    sql = (
+        "UPDATE summaries_summary SET stale_marks = stale_marks + 1"  # noqa: S608 - placeholders
+        f" WHERE id IN ({placeholders})"
+        " RETURNING id, (through >= %s OR (previous_start <= %s AND previous_end >= %s))"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ids, day, day, day])
+        counted = [pk for pk, counts in cursor.fetchall() if counts]
+    if counted:
+        DirtyUnit.objects.bulk_create(
+            [DirtyUnit(summary_id=pk, unit_id=report.unit_id) for pk in sorted(counted)],
+            ignore_conflicts=True,
+        )
     transaction.on_commit(partial(enqueue_rebuild, ids))
 
 
