@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from operations.models import Operation, Unit
-from summaries import accumulate, parts
+from summaries import accumulate, parts, state
 from summaries.parts import REPORTED, child_key
 
 __all__ = ["REPORTED", "Built", "build_content", "build_full", "build_incremental"]
@@ -29,10 +29,11 @@ INCREMENTAL_MAX_UNITS = 200
 @dataclass
 class Built:
     content: dict[str, Any]
-    parts: dict[str, parts.Part]
+    # Parts grouped by the child key they roll up to: {key: {unit id: part}}.
+    buckets: dict[str, dict[str, parts.Part]]
     acc: accumulate.Acc
-    # The units whose parts were replaced (an incremental build); parts holds theirs.
-    acc_units: tuple[int, ...] = ()
+    # The keys whose buckets an incremental build replaced (None: a full build).
+    replaced: tuple[str, ...] | None = None
 
 
 def build_full(*, operation: Operation, unit: Unit, period) -> Built:
@@ -43,7 +44,10 @@ def build_full(*, operation: Operation, unit: Unit, period) -> Built:
         unit_parts, meta, unit.path, period.days, parts.notable(operation, unit, period)
     )
     content = accumulate.render(acc=acc, operation=operation, unit=unit, period=period)
-    return Built(content, unit_parts, acc)
+    buckets: dict[str, dict[str, parts.Part]] = {}
+    for unit_id, part in unit_parts.items():
+        buckets.setdefault(child_key(meta[unit_id]["path"], unit.path), {})[unit_id] = part
+    return Built(content, buckets, acc)
 
 
 def build_content(*, operation: Operation, unit: Unit, period) -> dict[str, Any]:
@@ -52,32 +56,31 @@ def build_content(*, operation: Operation, unit: Unit, period) -> dict[str, Any]
 
 
 def build_incremental(
-    *,
-    operation: Operation,
-    unit: Unit,
-    period,
-    acc: accumulate.Acc,
-    old_parts: dict[str, parts.Part],
-    unit_ids: list[int],
+    *, operation: Operation, unit: Unit, period, summary_id: int, unit_ids: list[int]
 ) -> Built | None:
     """The summary after the reports of `unit_ids` changed: their parts re-read over the
-    period and swapped in `acc`. `old_parts` holds (at least) those units' stored parts.
-    Returns None when a full build is needed instead. A fixed number of queries (about
-    10), whatever the number of units and days."""
+    period and swapped in the stored sums. Returns None when a full build is needed
+    instead. A fixed number of queries (about 13), whatever the number of units and days."""
     ids = sorted(set(unit_ids))
     if not ids or len(ids) > INCREMENTAL_MAX_UNITS:
+        return None
+    acc = state.load_acc(summary_id)
+    if acc is None:
         return None
     meta = parts.units_meta(Unit.objects.filter(pk__in=ids, path__startswith=unit.path), operation)
     if len(meta) != len(ids):
         return None  # a unit left the subtree (moved): only a full build knows where to
+    key_of = {uid: child_key(m["path"], unit.path) for uid, m in meta.items()}
+    buckets = state.load_buckets(summary_id, sorted(set(key_of.values())))
+    old_parts = {uid: buckets.get(key, {}).get(uid, {}) for uid, key in key_of.items()}
     new_parts = parts.unit_parts(operation, unit, period, unit_ids=[int(i) for i in meta])
-    keys = {child_key(m["path"], unit.path) for m in meta.values()} - set(acc["rows"])
+    missing = set(key_of.values()) - set(acc["rows"])
     children = (
         {
             m["path"]: m
-            for m in parts.units_meta(Unit.objects.filter(path__in=keys), operation).values()
+            for m in parts.units_meta(Unit.objects.filter(path__in=missing), operation).values()
         }
-        if keys
+        if missing
         else {}
     )
     notable = parts.notable(operation, unit, period, unit_ids=[int(i) for i in meta])
@@ -85,6 +88,10 @@ def build_incremental(
         acc, old_parts, new_parts, meta, children, unit.path, period.days, notable
     ):
         accumulate.set_notable(acc, parts.notable(operation, unit, period))
-    stored = {k: v for k, v in new_parts.items() if k in meta}
+    for uid, key in key_of.items():
+        bucket = buckets.setdefault(key, {})
+        bucket.pop(uid, None)
+        if new_parts.get(uid):
+            bucket[uid] = new_parts[uid]
     content = accumulate.render(acc=acc, operation=operation, unit=unit, period=period)
-    return Built(content, stored, acc, tuple(int(i) for i in meta))
+    return Built(content, buckets, acc, tuple(sorted(set(key_of.values()))))

@@ -59,6 +59,7 @@ class Summary(models.Model):
     previous_start = models.DateField(_("awal periode pembanding"), null=True, blank=True)
     previous_end = models.DateField(_("akhir periode pembanding"), null=True, blank=True)
     content = models.JSONField(_("isi"), default=dict)
+    content_hash = models.CharField(_("sidik isi"), max_length=64, blank=True, editable=False)
     built_at = models.DateTimeField(_("dibuat"))
     stale_marks = models.PositiveIntegerField(_("tanda usang"), default=0)
     built_marks = models.PositiveIntegerField(_("tanda saat dibuat"), default=0)
@@ -113,18 +114,17 @@ class Summary(models.Model):
 
 
 class SummaryState(models.Model):
-    """What a summary adds up: one part per unit of its subtree and their sums.
+    """What a summary adds up (the sums of its parts, summaries.accumulate).
 
-    Kept beside the summary (not in it) so lists and pages never load it; replaced
-    one unit at a time after a late report (summaries.accumulate).
+    Kept beside the summary (not in it) so lists and pages never load it.
     """
 
     summary = models.OneToOneField(
         Summary, on_delete=models.CASCADE, primary_key=True, related_name="state"
     )
     version = models.PositiveSmallIntegerField(default=1)
-    parts = models.JSONField(default=dict)
-    acc = models.JSONField(default=dict)
+    # JSON text: only this app reads it, whole; text skips the server's jsonb parsing.
+    acc = models.TextField(default="{}")
 
     class Meta:
         verbose_name = _("isi terhitung rekap")
@@ -132,6 +132,26 @@ class SummaryState(models.Model):
 
     def __str__(self) -> str:
         return f"State {self.summary_id}"
+
+
+class SummaryPart(models.Model):
+    """The parts (summaries.parts) of the units that roll up to one row of a summary
+    (`key`: the child unit's path), {unit id: part}. After a late report only the bucket
+    of that unit's row is rewritten; a unit without a part contributes nothing."""
+
+    summary = models.ForeignKey(Summary, on_delete=models.CASCADE, related_name="parts")
+    key = models.CharField(max_length=500)
+    data = models.TextField(default="{}")  # JSON text, read whole by this app only
+
+    class Meta:
+        verbose_name = _("bagian rekap")
+        verbose_name_plural = _("bagian rekap")
+        constraints = [
+            models.UniqueConstraint(fields=["summary", "key"], name="summary_part_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.summary_id}:{self.key}"
 
 
 class DirtyUnit(models.Model):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
 from functools import partial
 
@@ -18,7 +20,7 @@ from audit.services import record
 from operations import clock
 from operations.models import Operation, Phase, Unit
 from summaries import periods, selectors, state
-from summaries.content import INCREMENTAL_MAX_UNITS, build_full, build_incremental
+from summaries.content import build_full, build_incremental
 from summaries.models import DirtyUnit, Notice, NoticeKind, PeriodKind, Summary
 from summaries.periods import Period
 
@@ -53,19 +55,20 @@ def summary_build(
     """Build (or rebuild) one summary in one transaction: an upsert on its unique key.
 
     A stale summary of the same period whose marks name the units that changed
-    (`dirty_units`) swaps only those units' parts (summaries.content.build_incremental);
+    (`DirtyUnit`) swaps only those units' parts (summaries.content.build_incremental);
     anything else, or `full=True`, is built in full. Both give the same content.
     Returns None when a to-date summary already covers a later day (nothing to do).
     The same reports always give the same `content`; only `built_at` changes.
     """
     key = _key(operation, unit, period)
-    current = Summary.objects.select_for_update().filter(**key).first()
+    # Not the old content: a national one is megabytes; its hash says whether it changed.
+    current = Summary.objects.select_for_update().defer("content").filter(**key).first()
     if current is not None and period.kind in TO_DATE_KINDS and current.through > period.through:
         return None
     # Read the marks before the data: a report changed after this point marks the row
     # again (it waits for this transaction's lock) and the summary stays stale.
     marks = current.stale_marks if current is not None else 0
-    built, incremental, dirty = None, False, []
+    built, dirty = None, []
     if current is not None:
         dirty = list(DirtyUnit.objects.filter(summary=current).values_list("pk", "unit_id"))
     if current is not None and not full and current.is_stale and _same_period(current, period):
@@ -74,8 +77,13 @@ def summary_build(
             current.built_marks = marks
             current.save(update_fields=["built_marks"])
             return current
-        built = _build_incremental(current, operation, unit, period, [u for _, u in dirty])
-        incremental = built is not None
+        built = build_incremental(
+            operation=operation,
+            unit=unit,
+            period=period,
+            summary_id=current.pk,
+            unit_ids=[u for _, u in dirty],
+        )
     if built is None:
         built = build_full(operation=operation, unit=unit, period=period)
     content = built.content
@@ -87,6 +95,7 @@ def summary_build(
         "previous_start": period.previous_start,
         "previous_end": period.previous_end,
         "content": content,
+        "content_hash": content_hash(content),
         "built_at": timezone.now(),
         "built_marks": marks,
     }
@@ -98,14 +107,18 @@ def summary_build(
                 created = True
         except IntegrityError:
             # Built concurrently by another worker: take that row and overwrite it.
-            current = Summary.objects.select_for_update().get(**key)
+            current = Summary.objects.select_for_update().defer("content").get(**key)
             fields["built_marks"] = current.stale_marks
-    changed = created or current.content != content or current.through != period.through
+    changed = (
+        created
+        or current.content_hash != fields["content_hash"]
+        or current.through != period.through
+    )
     if not created:
         for name, value in fields.items():
             setattr(current, name, value)
         current.save(update_fields=[*fields])
-    state.store(current.pk, built, replace=incremental)
+    state.store(current.pk, built)
     if dirty:
         DirtyUnit.objects.filter(pk__in=[pk for pk, _ in dirty]).delete()
     if changed:
@@ -123,6 +136,12 @@ def summary_build(
     return current
 
 
+def content_hash(content: dict) -> str:
+    return hashlib.sha256(
+        json.dumps(content, sort_keys=True, separators=(",", ":")).encode()
+    ).hexdigest()
+
+
 def _same_period(summary: Summary, period: Period) -> bool:
     return (
         summary.period_start == period.start
@@ -130,25 +149,6 @@ def _same_period(summary: Summary, period: Period) -> bool:
         and summary.through == period.through
         and summary.previous_start == period.previous_start
         and summary.previous_end == period.previous_end
-    )
-
-
-def _build_incremental(
-    summary: Summary, operation: Operation, unit: Unit, period: Period, unit_ids: list[int]
-):
-    if not unit_ids or len(unit_ids) > INCREMENTAL_MAX_UNITS:
-        return None
-    stored = state.load(summary.pk, unit_ids)
-    if stored is None:
-        return None
-    acc, old_parts = stored
-    return build_incremental(
-        operation=operation,
-        unit=unit,
-        period=period,
-        acc=acc,
-        old_parts=old_parts,
-        unit_ids=unit_ids,
     )
 
 
@@ -246,6 +246,7 @@ def rebuild_stale(*, limit: int = 500) -> int:
     for summary_id in selectors.stale_summary_ids(limit=limit):
         summary = (
             Summary.objects.select_related("operation", "unit", "phase")
+            .defer("content")
             .filter(pk=summary_id)
             .first()
         )

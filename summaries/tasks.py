@@ -45,8 +45,10 @@ def build_for_day(operation_id: int, unit_id: int, day: str) -> int:
 def rebuild_summaries(summary_ids: list[int]) -> int:
     """Rebuild the given summaries if they are (still) stale."""
     count = 0
-    for summary in Summary.objects.filter(pk__in=summary_ids).select_related(
-        "operation", "unit", "phase"
+    for summary in (
+        Summary.objects.filter(pk__in=summary_ids)
+        .select_related("operation", "operation__unit", "unit", "phase")
+        .defer("content")
     ):
         if summary.is_stale:
             services.summary_rebuild(summary=summary)
