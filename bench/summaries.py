@@ -209,6 +209,8 @@ def main() -> None:
         "--generate", nargs=4, type=int, metavar=("POLDA", "POLRES", "POLSEK", "DAYS")
     )
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--late-only", action="store_true", help="only the late report")
+    parser.add_argument("-v", action="store_true", help="time each summary rebuilt")
     args = parser.parse_args()
     if args.generate:
         t = time.perf_counter()
@@ -232,6 +234,9 @@ def main() -> None:
         f" units, {DailyReport.objects.filter(operation=operation).count()} reports;"
         f" day {day}, phase {phase.name} ({phase.start_date}..{day})"
     )
+    if args.late_only:
+        late_report(operation, day, args.repeat, args.v)
+        return
     daily = periods.daily(operation, day)
     weekly = periods.weekly(operation, day)
     in_phase = periods.for_phase(operation, phase, day)
@@ -254,10 +259,10 @@ def main() -> None:
     print(f"whole daily task (Mabes daily + week + phase): {b_all * 1000:.1f} ms built "
           f"({t_task * 1000:.1f} ms through build_for_day), floor {f_all * 1000:.1f} ms, "
           f"ratio {b_all / f_all:.2f}×")  # fmt: skip
-    late_report(operation, day, args.repeat)
+    late_report(operation, day, args.repeat, args.v)
 
 
-def late_report(operation: Operation, day: dt.date, repeat: int) -> None:
+def late_report(operation: Operation, day: dt.date, repeat: int, verbose: bool = False) -> None:
     """A Polsek's report for `day` arrives late; its summaries up the chain rebuilt."""
     report = (
         DailyReport.objects.filter(operation=operation, report_date=day, unit__kind="polsek")
@@ -284,7 +289,11 @@ def late_report(operation: Operation, day: dt.date, repeat: int) -> None:
         t = time.perf_counter()
         with CaptureQueriesContext(connection) as q:
             for s in marked:
+                t1 = time.perf_counter()
                 services.summary_rebuild(summary=s)
+                if verbose:
+                    print(f"  {s.unit.code} {s.period_kind} {s.period_start}: "
+                          f"{(time.perf_counter() - t1) * 1000:.1f} ms")  # fmt: skip
         incremental = time.perf_counter() - t
         n_incremental = len(q)
         transaction.savepoint_rollback(sid)

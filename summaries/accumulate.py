@@ -228,12 +228,20 @@ def _category_sums(cats: dict) -> list[int]:
     return [sum(v[i] for v in cats.values()) for i in range(5)]
 
 
-def _task_forces(acc: Acc) -> list[dict]:
+def task_force_meta(operation: Operation) -> list[dict]:
+    """The operation's task forces, for `render` (1 query)."""
+    return list(TaskForce.objects.filter(operation=operation).values("pk", "code", "level", "name"))
+
+
+def _task_forces(acc: Acc, known: list[dict] | None) -> list[dict]:
     if not acc["tf"]:
         return []
-    meta = TaskForce.objects.filter(pk__in=[int(k) for k in acc["tf"]]).values(
-        "pk", "code", "level", "name"
-    )
+    if known is not None and all(int(k) in {t["pk"] for t in known} for k in acc["tf"]):
+        meta = [t for t in known if str(t["pk"]) in acc["tf"]]
+    else:
+        meta = TaskForce.objects.filter(pk__in=[int(k) for k in acc["tf"]]).values(
+            "pk", "code", "level", "name"
+        )
     rows = [
         {
             "task_force": t["code"],
@@ -296,8 +304,11 @@ def _unit_rows(acc: Acc, days: int) -> list[dict]:
     return rows
 
 
-def render(*, acc: Acc, operation: Operation, unit: Unit, period) -> dict[str, Any]:
-    """Everything a rekap anev shows, from its accumulator. 1 query (task force names)."""
+def render(
+    *, acc: Acc, operation: Operation, unit: Unit, period, task_forces: list[dict] | None = None
+) -> dict[str, Any]:
+    """Everything a rekap anev shows, from its accumulator. 1 query (task force names)
+    unless `task_forces` (task_force_meta) holds them."""
     by_category = [
         {"category": cat, **dict(zip(CATEGORY_FIELDS, values, strict=True))}
         for cat, values in sorted(acc["cat"].items())
@@ -357,7 +368,7 @@ def render(*, acc: Acc, operation: Operation, unit: Unit, period) -> dict[str, A
             {"kind": kind, "count": c, "personnel": p}
             for kind, (c, p) in sorted(acc["kind"].items())
         ],
-        "activities_by_task_force": _task_forces(acc),
+        "activities_by_task_force": _task_forces(acc, task_forces),
         "notable_incidents": [e[4] for e in acc["notable"]],
         "comparison": comparison,
         "reporting": _reporting(acc, period.days),

@@ -72,7 +72,6 @@ def build_incremental(
         return None  # a unit left the subtree (moved): only a full build knows where to
     key_of = {uid: child_key(m["path"], unit.path) for uid, m in meta.items()}
     buckets = state.load_buckets(summary_id, sorted(set(key_of.values())))
-    old_parts = {uid: buckets.get(key, {}).get(uid, {}) for uid, key in key_of.items()}
     new_parts = parts.unit_parts(operation, unit, period, unit_ids=[int(i) for i in meta])
     missing = set(key_of.values()) - set(acc["rows"])
     children = (
@@ -84,6 +83,36 @@ def build_incremental(
         else {}
     )
     notable = parts.notable(operation, unit, period, unit_ids=[int(i) for i in meta])
+    return swap(
+        operation=operation,
+        unit=unit,
+        period=period,
+        acc=acc,
+        buckets=buckets,
+        meta=meta,
+        new_parts=new_parts,
+        children=children,
+        notable=notable,
+    )
+
+
+def swap(
+    *,
+    operation: Operation,
+    unit: Unit,
+    period,
+    acc: accumulate.Acc,
+    buckets: dict[str, dict],
+    meta: dict[str, dict],
+    new_parts: dict[str, parts.Part],
+    children: dict[str, dict],
+    notable: list,
+    task_forces: list[dict] | None = None,
+) -> Built:
+    """Swap the parts of the units in `meta` (their buckets loaded) for `new_parts`.
+    No query, unless the notable list must be re-read or the task forces are not given."""
+    key_of = {uid: child_key(m["path"], unit.path) for uid, m in meta.items()}
+    old_parts = {uid: buckets.get(key, {}).get(uid, {}) for uid, key in key_of.items()}
     if not accumulate.replace(
         acc, old_parts, new_parts, meta, children, unit.path, period.days, notable
     ):
@@ -93,5 +122,7 @@ def build_incremental(
         bucket.pop(uid, None)
         if new_parts.get(uid):
             bucket[uid] = new_parts[uid]
-    content = accumulate.render(acc=acc, operation=operation, unit=unit, period=period)
+    content = accumulate.render(
+        acc=acc, operation=operation, unit=unit, period=period, task_forces=task_forces
+    )
     return Built(content, buckets, acc, tuple(sorted(set(key_of.values()))))

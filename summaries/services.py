@@ -209,10 +209,12 @@ def mark_stale_for_report(*, report) -> None:
     # or in the comparison period). A build holding a row makes the UPDATE wait, and
     # RETURNING then reads the row the build wrote: a to-date summary extended to this
     # day meanwhile gets the unit noted too.
+    # Locked in id order, as summaries.batch locks them: no deadlock between the two.
     placeholders = ", ".join(["%s"] * len(ids))
+    lock = " ORDER BY id FOR UPDATE" if connection.vendor == "postgresql" else ""
     sql = (
         "UPDATE summaries_summary SET stale_marks = stale_marks + 1"  # noqa: S608 - placeholders
-        f" WHERE id IN ({placeholders})"
+        f" WHERE id IN (SELECT id FROM summaries_summary WHERE id IN ({placeholders}){lock})"
         " RETURNING id, (through >= %s OR (previous_start <= %s AND previous_end >= %s))"
     )
     with connection.cursor() as cursor:
@@ -242,18 +244,9 @@ def enqueue_rebuild(ids: list[int]) -> None:
 
 def rebuild_stale(*, limit: int = 500) -> int:
     """Rebuild stale summaries (oldest period first). Returns how many were rebuilt."""
-    count = 0
-    for summary_id in selectors.stale_summary_ids(limit=limit):
-        summary = (
-            Summary.objects.select_related("operation", "unit", "phase")
-            .defer("content")
-            .filter(pk=summary_id)
-            .first()
-        )
-        if summary is not None and summary.is_stale:
-            summary_rebuild(summary=summary)
-            count += 1
-    return count
+    from summaries import batch
+
+    return batch.rebuild(selectors.stale_summary_ids(limit=limit))
 
 
 # --- reminders and escalations -----------------------------------------------

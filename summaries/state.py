@@ -15,7 +15,7 @@ from summaries.models import SummaryPart, SummaryState
 VERSION = 2
 
 
-def _dump(value) -> str:
+def dump(value) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
@@ -47,15 +47,15 @@ def store(summary_id: int, built) -> None:
     """Write the sums and the parts of a build: every bucket (full build) or the replaced
     ones (an incremental build). 3 queries (4 for a summary's first build)."""
     updated = SummaryState.objects.filter(pk=summary_id).update(
-        version=VERSION, acc=_dump(built.acc)
+        version=VERSION, acc=dump(built.acc)
     )
     if not updated:
-        SummaryState.objects.create(summary_id=summary_id, version=VERSION, acc=_dump(built.acc))
+        SummaryState.objects.create(summary_id=summary_id, version=VERSION, acc=dump(built.acc))
     rows = SummaryPart.objects.filter(summary_id=summary_id)
     if built.replaced is not None:
         rows = rows.filter(key__in=list(built.replaced))
     rows._raw_delete(rows.db)
-    rows = [(summary_id, k, _dump(v)) for k, v in built.buckets.items() if v]
+    rows = [(summary_id, k, dump(v)) for k, v in built.buckets.items() if v]
     if rows:
         # executemany, not bulk_create: on PostgreSQL that sends one array literal per
         # column, and parsing a megabyte of escaped JSON in it took ten times longer.
