@@ -46,7 +46,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from operations.models import Operation, Phase, Unit, UnitKind  # noqa: E402
 from reports.models import DailyReport  # noqa: E402
-from summaries import periods, services  # noqa: E402
+from summaries import batch, periods, services  # noqa: E402
 from summaries.models import Summary  # noqa: E402
 
 ZONES = ["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]
@@ -288,13 +288,14 @@ def late_report(operation: Operation, day: dt.date, repeat: int, verbose: bool =
         sid = transaction.savepoint()
         t = time.perf_counter()
         with CaptureQueriesContext(connection) as q:
+            batch.rebuild([s.pk for s in marked])  # what the task rebuild_summaries does
+        incremental = time.perf_counter() - t
+        if verbose:
             for s in marked:
                 t1 = time.perf_counter()
                 services.summary_rebuild(summary=s)
-                if verbose:
-                    print(f"  {s.unit.code} {s.period_kind} {s.period_start}: "
-                          f"{(time.perf_counter() - t1) * 1000:.1f} ms")  # fmt: skip
-        incremental = time.perf_counter() - t
+                print(f"  one by one: {s.unit.code} {s.period_kind} {s.period_start}: "
+                      f"{(time.perf_counter() - t1) * 1000:.1f} ms")  # fmt: skip
         n_incremental = len(q)
         transaction.savepoint_rollback(sid)
 

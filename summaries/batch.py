@@ -189,9 +189,10 @@ def _write(built, marks_only, dirty) -> None:
     from summaries.services import content_hash
 
     now = timezone.now()
-    changed = []
+    changed, acc_texts = [], {}
     for s, result in built:
-        new_hash = content_hash(result.content)
+        acc_texts[s.pk] = state.dump(result.acc)
+        new_hash = content_hash(result.content, acc_texts[s.pk])
         if new_hash != s.content_hash:
             changed.append(s)
         s.content, s.content_hash, s.built_at = result.content, new_hash, now
@@ -204,8 +205,8 @@ def _write(built, marks_only, dirty) -> None:
         )
         SummaryState.objects.bulk_update(
             [
-                SummaryState(summary_id=s.pk, version=state.VERSION, acc=state.dump(r.acc))
-                for s, r in built
+                SummaryState(summary_id=s.pk, version=state.VERSION, acc=acc_texts[s.pk])
+                for s, _ in built
             ],
             ["acc"],
         )

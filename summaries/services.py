@@ -87,6 +87,7 @@ def summary_build(
     if built is None:
         built = build_full(operation=operation, unit=unit, period=period)
     content = built.content
+    acc_text = state.dump(built.acc)
     fields = {
         "period_start": period.start,
         "period_end": period.end,
@@ -95,7 +96,7 @@ def summary_build(
         "previous_start": period.previous_start,
         "previous_end": period.previous_end,
         "content": content,
-        "content_hash": content_hash(content),
+        "content_hash": content_hash(content, acc_text),
         "built_at": timezone.now(),
         "built_marks": marks,
     }
@@ -118,7 +119,7 @@ def summary_build(
         for name, value in fields.items():
             setattr(current, name, value)
         current.save(update_fields=[*fields])
-    state.store(current.pk, built)
+    state.store(current.pk, built, acc_text=acc_text)
     if dirty:
         DirtyUnit.objects.filter(pk__in=[pk for pk, _ in dirty]).delete()
     if changed:
@@ -136,10 +137,11 @@ def summary_build(
     return current
 
 
-def content_hash(content: dict) -> str:
-    return hashlib.sha256(
-        json.dumps(content, sort_keys=True, separators=(",", ":")).encode()
-    ).hexdigest()
+def content_hash(content: dict, acc_text: str) -> str:
+    """A fingerprint of the content: the sums it is rendered from (already JSON text)
+    and its heading; cheaper than serialising a national content again."""
+    head = {k: content[k] for k in ("operation", "unit", "period")}
+    return hashlib.sha256((acc_text + json.dumps(head, sort_keys=True)).encode()).hexdigest()
 
 
 def _same_period(summary: Summary, period: Period) -> bool:

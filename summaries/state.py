@@ -43,14 +43,13 @@ def load_buckets(summary_id: int, keys: list[str]) -> dict[str, dict]:
     }
 
 
-def store(summary_id: int, built) -> None:
+def store(summary_id: int, built, *, acc_text: str | None = None) -> None:
     """Write the sums and the parts of a build: every bucket (full build) or the replaced
     ones (an incremental build). 3 queries (4 for a summary's first build)."""
-    updated = SummaryState.objects.filter(pk=summary_id).update(
-        version=VERSION, acc=dump(built.acc)
-    )
+    acc_text = acc_text if acc_text is not None else dump(built.acc)
+    updated = SummaryState.objects.filter(pk=summary_id).update(version=VERSION, acc=acc_text)
     if not updated:
-        SummaryState.objects.create(summary_id=summary_id, version=VERSION, acc=dump(built.acc))
+        SummaryState.objects.create(summary_id=summary_id, version=VERSION, acc=acc_text)
     rows = SummaryPart.objects.filter(summary_id=summary_id)
     if built.replaced is not None:
         rows = rows.filter(key__in=list(built.replaced))

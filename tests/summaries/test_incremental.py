@@ -12,7 +12,7 @@ from django.db import transaction
 
 from operations.models import UnitKind
 from reports.models import DailyReport, Incident, ReportActivity, ReportStatus
-from summaries import accumulate, parts, periods, services
+from summaries import accumulate, parts, periods, services, tasks
 from summaries.models import DirtyUnit, PeriodKind, Summary, SummaryPart, SummaryState
 from tests import builders as base_builders
 from tests.summaries import builders
@@ -251,3 +251,42 @@ def test_incremental_rebuild_query_count_does_not_grow_with_units_or_days(
     content = Summary.objects.get(pk=summary.pk).content
     services.summary_build(operation=operation, unit=tree.mabes, period=phase, full=True)
     assert json.dumps(Summary.objects.get(pk=summary.pk).content) == json.dumps(content)
+
+
+BATCH_QUERIES = 41
+
+
+def test_rebuild_summaries_of_one_late_report_fixed_queries_whatever_units_and_days(
+    scenario, operation, tree, personas, django_assert_num_queries
+):
+    """The task after one late report: all the marked summaries together (summaries.batch)."""
+    by = personas.admin
+
+    def build_chain(day):
+        for unit in (tree.mabes, tree.sulsel, tree.sinjai):
+            services.build_for_day(operation=operation, unit=unit, day=day)
+
+    def late_report_then_task(unit, day):
+        report = builders.report(operation, unit, day, by=by, personnel=7, late=True)
+        with mock.patch("summaries.services.enqueue_rebuild"):
+            services.mark_stale_for_report(report=report)
+        ids = [s.pk for s in Summary.objects.all() if s.is_stale]
+        assert len(ids) == 9  # daily, week and phase of Mabes, Polda Sulsel, Polres Sinjai
+        with (
+            mock.patch("summaries.services.build_full") as full,
+            django_assert_num_queries(BATCH_QUERIES),
+        ):
+            assert tasks.rebuild_summaries(ids) == 9
+        assert full.call_count == 0
+        assert not [s.pk for s in Summary.objects.all() if s.is_stale]
+
+    first = base_builders.unit("POLSEK-FIRST", UnitKind.POLSEK, tree.sinjai)
+    build_chain(D)
+    late_report_then_task(first, D)
+    # Many more units and days in the week and phase: the same number of queries.
+    later = D + dt.timedelta(days=2)
+    units = _polsek_with_reports(
+        operation, tree.sinjai, 15, [later - dt.timedelta(days=k) for k in range(1, 9)], by, 40
+    )
+    build_chain(later)
+    late_report_then_task(units[3], later)
