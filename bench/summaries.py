@@ -218,6 +218,7 @@ def main() -> None:
         print(f"generated in {time.perf_counter() - t:.1f} s")
     else:
         call_command("migrate", verbosity=0)
+    Summary.objects.all().delete()  # a scratch database: start from no summaries
     operation = (
         Operation.objects.annotate(n=Count("reports")).order_by("-n").select_related("unit").first()
     )

@@ -72,7 +72,7 @@ def _part(parts: dict[str, Part], unit_id: int) -> Part:
 
 def _add_current(parts: dict[str, Part], lookups: dict) -> None:
     """3 queries: reports, activities and incidents of the period, per unit."""
-    for row in (
+    for unit_id, n, late, returned, personnel in (
         DailyReport.objects.filter(**lookups)
         .values("unit_id")
         .annotate(
@@ -82,39 +82,38 @@ def _add_current(parts: dict[str, Part], lookups: dict) -> None:
             personnel=Sum("personnel_on_duty"),
         )
         .order_by()
+        .values_list("unit_id", "n", "late", "returned", "personnel")
     ):
-        _part(parts, row["unit_id"])["r"] = [
-            row["n"],
-            row["late"],
-            row["returned"],
-            row["personnel"] or 0,
-        ]
-    for row in (
+        _part(parts, unit_id)["r"] = [n, late, returned, personnel or 0]
+    for unit_id, kind, task_force, count, people in (
         ReportActivity.objects.filter(**_via_report(lookups))
         .values("report__unit_id", "kind", "task_force_id")
         .annotate(c=Sum("count"), p=Sum("personnel"))
         .order_by()
+        .values_list("report__unit_id", "kind", "task_force_id", "c", "p")
     ):
-        part = _part(parts, row["report__unit_id"])
-        for field, key in (("a", row["kind"]), ("t", row["task_force_id"])):
-            if key is None:
-                continue
-            bucket = part.setdefault(field, {}).setdefault(str(key), [0, 0])
-            bucket[0] += row["c"] or 0
-            bucket[1] += row["p"] or 0
-    for row in _incident_rows(lookups):
-        _part(parts, row["report__unit_id"]).setdefault("i", {})[row["category"]] = row["v"]
+        part = _part(parts, unit_id)
+        bucket = part.setdefault("a", {}).setdefault(kind, [0, 0])
+        bucket[0] += count or 0
+        bucket[1] += people or 0
+        if task_force is not None:
+            bucket = part.setdefault("t", {}).setdefault(str(task_force), [0, 0])
+            bucket[0] += count or 0
+            bucket[1] += people or 0
+    for unit_id, category, values in _incident_rows(lookups):
+        _part(parts, unit_id).setdefault("i", {})[category] = values
 
 
-def _incident_rows(lookups: dict) -> Iterable[dict]:
-    rows = (
+def _incident_rows(lookups: dict) -> Iterable[tuple]:
+    """(unit id, category, [incidents, deaths, serious, light, loss]) of the period."""
+    for unit_id, category, n, *sums in (
         Incident.objects.filter(**_via_report(lookups))
         .values("report__unit_id", "category")
         .annotate(n=Count("id"), **{f: Sum(f) for f in INCIDENT_SUMS})
         .order_by()
-    )
-    for row in rows:
-        yield {**row, "v": [row["n"], *(row[f] or 0 for f in INCIDENT_SUMS)]}
+        .values_list("report__unit_id", "category", "n", *INCIDENT_SUMS)
+    ):
+        yield unit_id, category, [n, *(v or 0 for v in sums)]
 
 
 def _add_previous(parts: dict[str, Part], lookups: dict) -> None:
@@ -137,8 +136,8 @@ def _add_previous(parts: dict[str, Part], lookups: dict) -> None:
     ):
         if count:
             _part(parts, unit_id)["pa"] = count
-    for row in _incident_rows(lookups):
-        _part(parts, row["report__unit_id"]).setdefault("pi", {})[row["category"]] = row["v"]
+    for unit_id, category, values in _incident_rows(lookups):
+        _part(parts, unit_id).setdefault("pi", {})[category] = values
 
 
 def unit_parts(
@@ -173,7 +172,7 @@ def units_meta(queryset: QuerySet[Unit], operation: Operation) -> dict[str, dict
                 u["is_active"] and u["kind"] in reporting_kinds and u["path"].startswith(root)
             ),
         }
-        for u in queryset.values("id", "path", "code", "name", "kind", "is_active")
+        for u in queryset.order_by().values("id", "path", "code", "name", "kind", "is_active")
     }
 
 
