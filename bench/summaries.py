@@ -44,6 +44,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from operations import tree  # noqa: E402
 from operations.models import Operation, Phase, Unit, UnitKind  # noqa: E402
 from reports.models import DailyReport  # noqa: E402
 from summaries import batch, periods, services  # noqa: E402
@@ -163,14 +164,14 @@ FLOOR_SQL = {
                COUNT(*) FILTER (WHERE r.status = 'returned'), SUM(r.personnel_on_duty)
         FROM reports_dailyreport r JOIN operations_unit u ON u.id = r.unit_id
         WHERE r.operation_id = %(op)s AND r.report_date BETWEEN %(first)s AND %(last)s
-          AND r.status IN ('submitted', 'accepted', 'returned') AND u.path LIKE %(prefix)s
+          AND r.status IN ('submitted', 'accepted', 'returned') AND {subtree}
         GROUP BY 1""",
     "activities": """
         SELECT {key} AS k, a.kind, a.task_force_id, SUM(a.count), SUM(a.personnel)
         FROM reports_reportactivity a JOIN reports_dailyreport r ON r.id = a.report_id
         JOIN operations_unit u ON u.id = r.unit_id
         WHERE r.operation_id = %(op)s AND r.report_date BETWEEN %(first)s AND %(last)s
-          AND r.status IN ('submitted', 'accepted', 'returned') AND u.path LIKE %(prefix)s
+          AND r.status IN ('submitted', 'accepted', 'returned') AND {subtree}
         GROUP BY 1, 2, 3""",
     "incidents": """
         SELECT {key} AS k, i.category, COUNT(*), SUM(i.deaths), SUM(i.injured_serious),
@@ -178,14 +179,12 @@ FLOOR_SQL = {
         FROM reports_incident i JOIN reports_dailyreport r ON r.id = i.report_id
         JOIN operations_unit u ON u.id = r.unit_id
         WHERE r.operation_id = %(op)s AND r.report_date BETWEEN %(first)s AND %(last)s
-          AND r.status IN ('submitted', 'accepted', 'returned') AND u.path LIKE %(prefix)s
+          AND r.status IN ('submitted', 'accepted', 'returned') AND {subtree}
         GROUP BY 1, 2""",
 }
-# The child-prefix key of a unit under the focus: its path cut after the next segment.
-CHILD_KEY = (
-    "CASE WHEN u.path = %(focus)s THEN u.path ELSE left(u.path, length(%(focus)s)"
-    " + strpos(substr(u.path, length(%(focus)s) + 1), '/')) END"
-)
+# The child-prefix key of a unit under the focus (operations.tree's raw-SQL twin).
+CHILD_KEY = tree.child_key_sql("u.path")
+SUBTREE = tree.subtree_sql("u.path")
 
 
 def floor(operation: Operation, unit: Unit, period) -> None:
@@ -196,9 +195,9 @@ def floor(operation: Operation, unit: Unit, period) -> None:
         for first, last in ranges:
             for sql in FLOOR_SQL.values():
                 c.execute(
-                    sql.replace("{key}", CHILD_KEY),
+                    sql.replace("{key}", CHILD_KEY).replace("{subtree}", SUBTREE),
                     {"op": operation.pk, "first": first, "last": last,
-                     "prefix": unit.path + "%", "focus": unit.path},
+                     "prefix": tree.subtree_pattern(unit), **tree.child_key_params(unit)},
                 )  # fmt: skip
                 c.fetchall()
 
@@ -231,7 +230,7 @@ def main() -> None:
     phase = max(phases, key=lambda p: (min(p.end_date, last.report_date) - p.start_date).days)
     day = min(phase.end_date, last.report_date)
     print(
-        f"operation {operation.code}: {Unit.objects.filter(path__startswith=mabes.path).count()}"
+        f"operation {operation.code}: {tree.in_subtree(Unit.objects.all(), mabes, '').count()}"
         f" units, {DailyReport.objects.filter(operation=operation).count()} reports;"
         f" day {day}, phase {phase.name} ({phase.start_date}..{day})"
     )

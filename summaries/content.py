@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from operations import tree
 from operations.models import Operation, Unit
 from summaries import accumulate, parts, state
 from summaries.parts import REPORTED, child_key
@@ -38,7 +39,7 @@ class Built:
 
 def build_full(*, operation: Operation, unit: Unit, period) -> Built:
     """Every unit's part over the period, summed. About 10 queries, whatever the size."""
-    meta = parts.units_meta(Unit.objects.filter(path__startswith=unit.path), operation)
+    meta = parts.units_meta(tree.in_subtree(Unit.objects.all(), unit, ""), operation)
     unit_parts = parts.unit_parts(operation, unit, period)
     acc = accumulate.fold(
         unit_parts, meta, unit.path, period.days, parts.notable(operation, unit, period)
@@ -67,7 +68,7 @@ def build_incremental(
     acc = state.load_acc(summary_id)
     if acc is None:
         return None
-    meta = parts.units_meta(Unit.objects.filter(pk__in=ids, path__startswith=unit.path), operation)
+    meta = parts.units_meta(tree.in_subtree(Unit.objects.filter(pk__in=ids), unit, ""), operation)
     if len(meta) != len(ids):
         return None  # a unit left the subtree (moved): only a full build knows where to
     key_of = {uid: child_key(m["path"], unit.path) for uid, m in meta.items()}

@@ -21,10 +21,18 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
 
+from operations import tree
 from operations.models import Operation, Unit
-from reports.models import DailyReport, Incident, ReportActivity, ReportStatus, Severity
+from reports.models import (
+    SENT_STATUSES,
+    DailyReport,
+    Incident,
+    ReportActivity,
+    ReportStatus,
+    Severity,
+)
 
-REPORTED = [ReportStatus.SUBMITTED, ReportStatus.ACCEPTED, ReportStatus.RETURNED]
+REPORTED = SENT_STATUSES  # a sent report: the one definition, in reports.models
 NOTABLE_LIMIT = 50
 
 # A part: {"r": [sent, late, returned, personnel],
@@ -39,8 +47,8 @@ INCIDENT_SUMS = ["deaths", "injured_serious", "injured_light", "loss_rupiah"]
 def child_key(path: str, focus_path: str) -> str:
     """The roll-up key of a unit under `focus_path`: the focus itself or its child on the way.
 
-    The one place summaries compute the child-prefix key (operations.tree will offer the
-    shared one; switching is this function)."""
+    The Python twin of operations.tree.child_key (the same key, for parts already read
+    per unit); the one place summaries compute it."""
     if path == focus_path:
         return focus_path
     rest = path[len(focus_path) :]
@@ -56,7 +64,7 @@ def _sent(operation: Operation, scope: Unit, first: dt.date, last: dt.date, unit
         "status__in": REPORTED,
     }
     if unit_ids is None:
-        lookups["unit__path__startswith"] = scope.path
+        lookups.update(tree.subtree_lookup(scope, "unit"))
     else:
         lookups["unit_id__in"] = list(unit_ids)
     return lookups
@@ -161,7 +169,7 @@ def unit_parts(
 def units_meta(queryset: QuerySet[Unit], operation: Operation) -> dict[str, dict]:
     """id -> path, code, name, kind and whether the unit must report. 1 query."""
     reporting_kinds = set(operation.reporting_kinds)
-    root = operation.unit.path
+    root = operation.unit
     return {
         str(u["id"]): {
             "path": u["path"],
@@ -169,7 +177,7 @@ def units_meta(queryset: QuerySet[Unit], operation: Operation) -> dict[str, dict
             "name": u["name"],
             "kind": u["kind"],
             "reporting": bool(
-                u["is_active"] and u["kind"] in reporting_kinds and u["path"].startswith(root)
+                u["is_active"] and u["kind"] in reporting_kinds and u["path"].startswith(root.path)
             ),
         }
         for u in queryset.order_by().values("id", "path", "code", "name", "kind", "is_active")
