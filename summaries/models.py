@@ -33,7 +33,9 @@ class Summary(models.Model):
     Stale marks: a report transition increments `stale_marks` of every summary that
     includes (or compares against) that report's day; a build stores the value it saw
     in `built_marks`. The summary is stale while `stale_marks > built_marks`, so a mark
-    arriving during a build is never lost.
+    arriving during a build is never lost. The transition also notes its unit
+    (`DirtyUnit`) where its day counts, so the rebuild re-reads only those units' rows
+    (summaries.content) and swaps their parts, kept in `SummaryState`.
     """
 
     operation = models.ForeignKey(
@@ -57,6 +59,7 @@ class Summary(models.Model):
     previous_start = models.DateField(_("awal periode pembanding"), null=True, blank=True)
     previous_end = models.DateField(_("akhir periode pembanding"), null=True, blank=True)
     content = models.JSONField(_("isi"), default=dict)
+    content_hash = models.CharField(_("sidik isi"), max_length=64, blank=True, editable=False)
     built_at = models.DateTimeField(_("dibuat"))
     stale_marks = models.PositiveIntegerField(_("tanda usang"), default=0)
     built_marks = models.PositiveIntegerField(_("tanda saat dibuat"), default=0)
@@ -108,6 +111,64 @@ class Summary(models.Model):
     @property
     def is_partial(self) -> bool:
         return self.through < self.period_end
+
+
+class SummaryState(models.Model):
+    """What a summary adds up (the sums of its parts, summaries.accumulate).
+
+    Kept beside the summary (not in it) so lists and pages never load it.
+    """
+
+    summary = models.OneToOneField(
+        Summary, on_delete=models.CASCADE, primary_key=True, related_name="state"
+    )
+    version = models.PositiveSmallIntegerField(default=1)
+    # JSON text: only this app reads it, whole; text skips the server's jsonb parsing.
+    acc = models.TextField(default="{}")
+
+    class Meta:
+        verbose_name = _("isi terhitung rekap")
+        verbose_name_plural = _("isi terhitung rekap")
+
+    def __str__(self) -> str:
+        return f"State {self.summary_id}"
+
+
+class SummaryPart(models.Model):
+    """The parts (summaries.parts) of the units that roll up to one row of a summary
+    (`key`: the child unit's path), {unit id: part}. After a late report only the bucket
+    of that unit's row is rewritten; a unit without a part contributes nothing."""
+
+    summary = models.ForeignKey(Summary, on_delete=models.CASCADE, related_name="parts")
+    key = models.CharField(max_length=500)
+    data = models.TextField(default="{}")  # JSON text, read whole by this app only
+
+    class Meta:
+        verbose_name = _("bagian rekap")
+        verbose_name_plural = _("bagian rekap")
+        constraints = [
+            models.UniqueConstraint(fields=["summary", "key"], name="summary_part_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.summary_id}:{self.key}"
+
+
+class DirtyUnit(models.Model):
+    """A unit whose report changed since the summary was built (one row per pair)."""
+
+    summary = models.ForeignKey(Summary, on_delete=models.CASCADE, related_name="dirty_units")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("satuan berubah")
+        verbose_name_plural = _("satuan berubah")
+        constraints = [
+            models.UniqueConstraint(fields=["summary", "unit"], name="dirty_unit_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.summary_id}:{self.unit_id}"
 
 
 class NoticeKind(models.TextChoices):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
 from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,9 +19,9 @@ from accounts.models import Role, User
 from audit.services import record
 from operations import clock
 from operations.models import Operation, Phase, Unit
-from summaries import periods, selectors
-from summaries.content import build_content
-from summaries.models import Notice, NoticeKind, PeriodKind, Summary
+from summaries import periods, selectors, state
+from summaries.content import build_full, build_incremental
+from summaries.models import DirtyUnit, Notice, NoticeKind, PeriodKind, Summary
 from summaries.periods import Period
 
 logger = logging.getLogger(__name__)
@@ -47,20 +49,45 @@ def _key(operation: Operation, unit: Unit, period: Period) -> dict:
 
 
 @transaction.atomic
-def summary_build(*, operation: Operation, unit: Unit, period: Period) -> Summary | None:
+def summary_build(
+    *, operation: Operation, unit: Unit, period: Period, full: bool = False
+) -> Summary | None:
     """Build (or rebuild) one summary in one transaction: an upsert on its unique key.
 
+    A stale summary of the same period whose marks name the units that changed
+    (`DirtyUnit`) swaps only those units' parts (summaries.content.build_incremental);
+    anything else, or `full=True`, is built in full. Both give the same content.
     Returns None when a to-date summary already covers a later day (nothing to do).
     The same reports always give the same `content`; only `built_at` changes.
     """
     key = _key(operation, unit, period)
-    current = Summary.objects.select_for_update().filter(**key).first()
+    # Not the old content: a national one is megabytes; its hash says whether it changed.
+    current = Summary.objects.select_for_update().defer("content").filter(**key).first()
     if current is not None and period.kind in TO_DATE_KINDS and current.through > period.through:
         return None
     # Read the marks before the data: a report changed after this point marks the row
     # again (it waits for this transaction's lock) and the summary stays stale.
     marks = current.stale_marks if current is not None else 0
-    content = build_content(operation=operation, unit=unit, period=period)
+    built, dirty = None, []
+    if current is not None:
+        dirty = list(DirtyUnit.objects.filter(summary=current).values_list("pk", "unit_id"))
+    if current is not None and not full and current.is_stale and _same_period(current, period):
+        if not dirty and state.exists(current.pk):
+            # Marked only by days it does not count (after `through`): nothing changed.
+            current.built_marks = marks
+            current.save(update_fields=["built_marks"])
+            return current
+        built = build_incremental(
+            operation=operation,
+            unit=unit,
+            period=period,
+            summary_id=current.pk,
+            unit_ids=[u for _, u in dirty],
+        )
+    if built is None:
+        built = build_full(operation=operation, unit=unit, period=period)
+    content = built.content
+    acc_text = state.dump(built.acc)
     fields = {
         "period_start": period.start,
         "period_end": period.end,
@@ -69,6 +96,7 @@ def summary_build(*, operation: Operation, unit: Unit, period: Period) -> Summar
         "previous_start": period.previous_start,
         "previous_end": period.previous_end,
         "content": content,
+        "content_hash": content_hash(content, acc_text),
         "built_at": timezone.now(),
         "built_marks": marks,
     }
@@ -80,13 +108,20 @@ def summary_build(*, operation: Operation, unit: Unit, period: Period) -> Summar
                 created = True
         except IntegrityError:
             # Built concurrently by another worker: take that row and overwrite it.
-            current = Summary.objects.select_for_update().get(**key)
+            current = Summary.objects.select_for_update().defer("content").get(**key)
             fields["built_marks"] = current.stale_marks
-    changed = created or current.content != content or current.through != period.through
+    changed = (
+        created
+        or current.content_hash != fields["content_hash"]
+        or current.through != period.through
+    )
     if not created:
         for name, value in fields.items():
             setattr(current, name, value)
         current.save(update_fields=[*fields])
+    state.store(current.pk, built, acc_text=acc_text)
+    if dirty:
+        DirtyUnit.objects.filter(pk__in=[pk for pk, _ in dirty]).delete()
     if changed:
         record(
             actor=None,
@@ -100,6 +135,23 @@ def summary_build(*, operation: Operation, unit: Unit, period: Period) -> Summar
             },
         )
     return current
+
+
+def content_hash(content: dict, acc_text: str) -> str:
+    """A fingerprint of the content: the sums it is rendered from (already JSON text)
+    and its heading; cheaper than serialising a national content again."""
+    head = {k: content[k] for k in ("operation", "unit", "period")}
+    return hashlib.sha256((acc_text + json.dumps(head, sort_keys=True)).encode()).hexdigest()
+
+
+def _same_period(summary: Summary, period: Period) -> bool:
+    return (
+        summary.period_start == period.start
+        and summary.period_end == period.end
+        and summary.through == period.through
+        and summary.previous_start == period.previous_start
+        and summary.previous_end == period.previous_end
+    )
 
 
 def period_of(summary: Summary) -> Period:
@@ -134,7 +186,9 @@ def mark_stale_for_report(*, report) -> None:
     """Mark the summaries that include `report` stale, up the chain.
 
     Called by reports.services inside the transaction of every report transition
-    (submit, return, accept), so the marks are committed with the change itself. The
+    (submit, return, accept), so the marks are committed with the change itself; the
+    report's unit is appended to each summary's `dirty_units` in the same UPDATE, so the
+    rebuild re-reads that unit only (the next period's comparison included). The
     rebuild is queued on commit; if the broker is down, the marks stay and the beat
     task `summaries.rebuild_stale` picks them up.
     """
@@ -153,7 +207,26 @@ def mark_stale_for_report(*, report) -> None:
     )
     if not ids:
         return
-    Summary.objects.filter(pk__in=ids).update(stale_marks=F("stale_marks") + 1)
+    # Every one is marked; the unit is noted only where its day counts (up to `through`,
+    # or in the comparison period). A build holding a row makes the UPDATE wait, and
+    # RETURNING then reads the row the build wrote: a to-date summary extended to this
+    # day meanwhile gets the unit noted too.
+    # Locked in id order, as summaries.batch locks them: no deadlock between the two.
+    placeholders = ", ".join(["%s"] * len(ids))
+    lock = " ORDER BY id FOR UPDATE" if connection.vendor == "postgresql" else ""
+    sql = (
+        "UPDATE summaries_summary SET stale_marks = stale_marks + 1"  # noqa: S608 - placeholders
+        f" WHERE id IN (SELECT id FROM summaries_summary WHERE id IN ({placeholders}){lock})"
+        " RETURNING id, (through >= %s OR (previous_start <= %s AND previous_end >= %s))"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ids, day, day, day])
+        counted = [pk for pk, counts in cursor.fetchall() if counts]
+    if counted:
+        DirtyUnit.objects.bulk_create(
+            [DirtyUnit(summary_id=pk, unit_id=report.unit_id) for pk in sorted(counted)],
+            ignore_conflicts=True,
+        )
     transaction.on_commit(partial(enqueue_rebuild, ids))
 
 
@@ -173,17 +246,9 @@ def enqueue_rebuild(ids: list[int]) -> None:
 
 def rebuild_stale(*, limit: int = 500) -> int:
     """Rebuild stale summaries (oldest period first). Returns how many were rebuilt."""
-    count = 0
-    for summary_id in selectors.stale_summary_ids(limit=limit):
-        summary = (
-            Summary.objects.select_related("operation", "unit", "phase")
-            .filter(pk=summary_id)
-            .first()
-        )
-        if summary is not None and summary.is_stale:
-            summary_rebuild(summary=summary)
-            count += 1
-    return count
+    from summaries import batch
+
+    return batch.rebuild(selectors.stale_summary_ids(limit=limit))
 
 
 # --- reminders and escalations -----------------------------------------------

@@ -14,8 +14,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from operations.models import Operation, Unit
-from summaries import selectors, services
-from summaries.models import Summary
+from summaries import batch, selectors, services
 
 logger = logging.getLogger(__name__)
 
@@ -43,15 +42,9 @@ def build_for_day(operation_id: int, unit_id: int, day: str) -> int:
 
 @shared_task(name="summaries.rebuild_summaries", **RETRY)
 def rebuild_summaries(summary_ids: list[int]) -> int:
-    """Rebuild the given summaries if they are (still) stale."""
-    count = 0
-    for summary in Summary.objects.filter(pk__in=summary_ids).select_related(
-        "operation", "unit", "phase"
-    ):
-        if summary.is_stale:
-            services.summary_rebuild(summary=summary)
-            count += 1
-    return count
+    """Rebuild the given summaries if they are (still) stale: those a late report marked
+    together (summaries.batch), the others in full."""
+    return batch.rebuild(list(summary_ids))
 
 
 @shared_task(name="summaries.rebuild_stale", **RETRY)

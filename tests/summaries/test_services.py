@@ -57,7 +57,7 @@ def test_summary_build_failure_midway_leaves_previous_version(scenario, operatio
     assert after.built_at == before.built_at
     # And failing while computing: the same.
     with (
-        mock.patch("summaries.content._unit_rows", side_effect=RuntimeError("boom")),
+        mock.patch("summaries.accumulate._unit_rows", side_effect=RuntimeError("boom")),
         pytest.raises(RuntimeError),
     ):
         services.summary_build(operation=operation, unit=tree.sinjai, period=period)
@@ -142,14 +142,14 @@ def test_mark_stale_for_report_broker_down_keeps_marks_for_beat(
 def test_mark_stale_during_build_is_not_lost(scenario, operation, tree):
     period = periods.daily(operation, D)
     summary = services.summary_build(operation=operation, unit=tree.sinjai, period=period)
-    real = services.build_content
+    real = services.build_full
 
     def build_then_mark(**kwargs):
-        content = real(**kwargs)
+        built = real(**kwargs)
         Summary.objects.filter(pk=summary.pk).update(stale_marks=summary.stale_marks + 1)
-        return content
+        return built
 
-    with mock.patch("summaries.services.build_content", side_effect=build_then_mark):
+    with mock.patch("summaries.services.build_full", side_effect=build_then_mark):
         services.summary_build(operation=operation, unit=tree.sinjai, period=period)
     assert Summary.objects.get(pk=summary.pk).is_stale
 
