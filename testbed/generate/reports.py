@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from testbed.generate.posts import reserve
 from testbed.generate.sql import execute, rows
 
 P_MISSING = 0.016  # no report at all (~1.3 M of 1.34 M unit-days sent)
@@ -41,6 +40,22 @@ def _category_case(draw: str) -> str:
 
 
 def build_timeline(operation_id: int, start: dt.date, deadline_hour: int, now: dt.datetime) -> int:
+    """One pass: the timeline, the report's id (from the table's own sequence), its writer
+    (the unit's operator) and reviewer (of the unit above)."""
+    base = rows("SELECT nextval(pg_get_serial_sequence('reports_dailyreport', 'id'))")[0][0]
+    execute(
+        """
+        CREATE TEMP TABLE tb_unit_users AS
+        SELECT u.ord AS unit_ord, op.id AS creator_id, op.username AS creator_name,
+               rv.id AS reviewer_id, rv.username AS reviewer_name
+        FROM tb_unit u
+        JOIN accounts_user op ON op.unit_id = u.id AND op.role = 'operator'
+        JOIN tb_unit pu ON pu.ord = u.parent_ord
+        JOIN accounts_user rv ON rv.unit_id = pu.id AND rv.role = 'reviewer'
+        WHERE u.kind IN ('polres', 'polsek');
+        ALTER TABLE tb_unit_users ADD PRIMARY KEY (unit_ord);
+        """
+    )
     execute(
         f"""
         CREATE TEMP TABLE tb_rep AS
@@ -104,34 +119,27 @@ def build_timeline(operation_id: int, start: dt.date, deadline_hour: int, now: d
                         AND resub <= %(now)s THEN resub END AS t_resubmit
             FROM cut2 c
         )
-        SELECT row_number() OVER (ORDER BY c.day, c.unit_ord) AS ord, c.unit_ord, c.unit_id,
+        SELECT row_number() OVER (ORDER BY c.day, c.unit_ord) AS ord,
+               %(base)s + row_number() OVER (ORDER BY c.day, c.unit_ord) - 1 AS id,
+               uu.creator_id, uu.creator_name, uu.reviewer_id, uu.reviewer_name,
+               c.unit_ord, c.unit_id,
                c.kind, c.time_zone, c.unit_name, c.day, c.key, c.deadline, c.created AS t_create,
                c.t_submit, c.t_return, c.t_resubmit,
                CASE WHEN c.t_resubmit IS NOT NULL AND acc2 <= %(now)s THEN acc2
                     WHEN c.t_submit IS NOT NULL AND fate >= {P_RETURNED + P_RESENT + P_UNREVIEWED}
                          AND rev1 <= %(now)s THEN rev1 END AS t_accept,
                pg_temp.rnd(c.key, 110) < 0.25 AS via_api
-        FROM cut3 c;
+        FROM cut3 c JOIN tb_unit_users uu ON uu.unit_ord = c.unit_ord;
         ALTER TABLE tb_rep ADD PRIMARY KEY (ord);
-        """,
-        {"start": start, "hour": deadline_hour, "now": now},
-    )
-    n = rows("SELECT count(*) FROM tb_rep")[0][0]
-    base = reserve("reports_dailyreport", n)
-    execute(
-        """
-        ALTER TABLE tb_rep ADD COLUMN id bigint, ADD COLUMN creator_id integer,
-            ADD COLUMN creator_name varchar(150), ADD COLUMN reviewer_id integer,
-            ADD COLUMN reviewer_name varchar(150);
-        UPDATE tb_rep r SET id = %(base)s + r.ord - 1, creator_id = op.id,
-               creator_name = op.username, reviewer_id = rv.id, reviewer_name = rv.username
-        FROM tb_unit u, accounts_user op, accounts_user rv, tb_unit pu
-        WHERE u.ord = r.unit_ord AND op.unit_id = u.id AND op.role = 'operator'
-          AND pu.ord = u.parent_ord AND rv.unit_id = pu.id AND rv.role = 'reviewer';
         CREATE INDEX ON tb_rep (id);
         ANALYZE tb_rep;
         """,
-        {"base": base},
+        {"start": start, "hour": deadline_hour, "now": now, "base": base},
+    )
+    n = rows("SELECT count(*) FROM tb_rep")[0][0]
+    execute(
+        "SELECT setval(pg_get_serial_sequence('reports_dailyreport', 'id'), %s)",
+        [base + max(n, 1) - 1],
     )
     return n
 
