@@ -102,52 +102,52 @@ GROUP BY i.report_id;
 CREATE INDEX ON tb_inc_json (report_id);
 """
 
+# The ids follow the instants (as the services drew them): numbered on a narrow table of
+# (instant, report, step), so the wide rows are never sorted.
 _REPORT_AUDIT = f"""
-INSERT INTO audit_auditentry ({AUDIT_COLUMNS})
-SELECT at, actor_id, actor_name, channel, action, %(ct_report)s, id::text,
-       left('Anev ' || unit_name || ' ' || to_char(day, 'DD/MM/YYYY'), 255), unit_id, changes
-FROM (
-    SELECT r.ord, 1 AS step, r.t_create AS at, r.creator_id AS actor_id,
-           r.creator_name AS actor_name, r.via_api, 'report.create' AS action, r.id,
-           r.unit_name, r.day, r.unit_id,
-           jsonb_build_object(
+CREATE TEMP TABLE tb_event AS
+SELECT ord, step, at, row_number() OVER (ORDER BY at, ord, step) AS n FROM (
+    SELECT ord, 1 AS step, t_create AS at FROM tb_rep
+    UNION ALL SELECT ord, 2, t_submit FROM tb_rep WHERE t_submit IS NOT NULL
+    UNION ALL SELECT ord, 3, t_return FROM tb_rep WHERE t_return IS NOT NULL
+    UNION ALL SELECT ord, 4, t_resubmit FROM tb_rep WHERE t_resubmit IS NOT NULL
+    UNION ALL SELECT ord, 5, t_accept FROM tb_rep WHERE t_accept IS NOT NULL
+) e;
+CREATE TEMP TABLE tb_audit_base AS
+SELECT nextval(pg_get_serial_sequence('audit_auditentry', 'id')) AS base;
+SELECT setval(pg_get_serial_sequence('audit_auditentry', 'id'),
+              (SELECT base FROM tb_audit_base) + (SELECT count(*) FROM tb_event) - 1);
+INSERT INTO audit_auditentry (id, {AUDIT_COLUMNS})
+SELECT b.base + e.n - 1, e.at,
+       CASE WHEN e.step IN (3, 5) THEN r.reviewer_id ELSE r.creator_id END,
+       CASE WHEN e.step IN (3, 5) THEN r.reviewer_name ELSE r.creator_name END,
+       CASE WHEN e.step NOT IN (3, 5) AND r.via_api THEN 'api' ELSE 'web' END,
+       CASE e.step WHEN 1 THEN 'report.create' WHEN 2 THEN 'report.submit'
+            WHEN 3 THEN 'report.return' WHEN 4 THEN 'report.resubmit' ELSE 'report.accept' END,
+       %(ct_report)s, r.id::text,
+       left('Anev ' || r.unit_name || ' ' || to_char(r.day, 'DD/MM/YYYY'), 255), r.unit_id,
+       CASE e.step
+         WHEN 1 THEN jsonb_build_object(
                'personnel_on_duty', d.personnel_on_duty, 'summary', d.summary,
                'obstacles', d.obstacles, 'next_day_plan', d.next_day_plan,
                'activities', COALESCE(aj.items, '[]'::jsonb),
                'incidents', COALESCE(ij.items, '[]'::jsonb),
-               'operation', %(op_name)s::text, 'report_date', r.day::text,
-               'status', 'draft') AS changes
-    FROM tb_rep r
-    JOIN reports_dailyreport d ON d.id = r.id
-    LEFT JOIN tb_act_json aj ON aj.report_id = r.id
-    LEFT JOIN tb_inc_json ij ON ij.report_id = r.id
-    UNION ALL
-    SELECT r.ord, 2, r.t_submit, r.creator_id, r.creator_name, r.via_api, 'report.submit', r.id,
-           r.unit_name, r.day, r.unit_id,
-           jsonb_build_object('status', jsonb_build_array('draft', 'submitted'),
+               'operation', %(op_name)s::text, 'report_date', r.day::text, 'status', 'draft')
+         WHEN 2 THEN jsonb_build_object('status', jsonb_build_array('draft', 'submitted'),
                'submitted_at', jsonb_build_array(NULL, {_iso("r.t_submit")}),
                'is_late', jsonb_build_array(false, r.t_submit > r.deadline))
-    FROM tb_rep r WHERE r.t_submit IS NOT NULL
-    UNION ALL
-    SELECT r.ord, 3, r.t_return, r.reviewer_id, r.reviewer_name, false, 'report.return', r.id,
-           r.unit_name, r.day, r.unit_id,
-           jsonb_build_object('status', jsonb_build_array('submitted', 'returned'),
+         WHEN 3 THEN jsonb_build_object('status', jsonb_build_array('submitted', 'returned'),
                'return_reason', jsonb_build_array('', d.return_reason))
-    FROM tb_rep r JOIN reports_dailyreport d ON d.id = r.id WHERE r.t_return IS NOT NULL
-    UNION ALL
-    SELECT r.ord, 4, r.t_resubmit, r.creator_id, r.creator_name, r.via_api, 'report.resubmit',
-           r.id, r.unit_name, r.day, r.unit_id,
-           jsonb_build_object('status', jsonb_build_array('returned', 'submitted'),
+         WHEN 4 THEN jsonb_build_object('status', jsonb_build_array('returned', 'submitted'),
                'submitted_at', jsonb_build_array({_iso("r.t_submit")}, {_iso("r.t_resubmit")}))
-    FROM tb_rep r WHERE r.t_resubmit IS NOT NULL
-    UNION ALL
-    SELECT r.ord, 5, r.t_accept, r.reviewer_id, r.reviewer_name, false, 'report.accept', r.id,
-           r.unit_name, r.day, r.unit_id,
-           jsonb_build_object('status', jsonb_build_array('submitted', 'accepted'))
-    FROM tb_rep r WHERE r.t_accept IS NOT NULL
-) e
-CROSS JOIN LATERAL (SELECT CASE WHEN e.via_api THEN 'api' ELSE 'web' END AS channel) c
-ORDER BY at, ord, step
+         ELSE jsonb_build_object('status', jsonb_build_array('submitted', 'accepted'))
+       END
+FROM tb_event e
+CROSS JOIN tb_audit_base b
+JOIN tb_rep r ON r.ord = e.ord
+JOIN reports_dailyreport d ON d.id = r.id
+LEFT JOIN tb_act_json aj ON e.step = 1 AND aj.report_id = r.id
+LEFT JOIN tb_inc_json ij ON e.step = 1 AND ij.report_id = r.id
 """
 
 # Reminders (level 0) before the deadline and escalations one and two units up after it,
@@ -180,8 +180,8 @@ SELECT %(op)s, l.unit_id, l.day, l.level,
 FROM levels l
 JOIN tb_unit t ON t.ord = l.to_ord
 LEFT JOIN tb_rep r ON r.unit_ord = l.ord AND r.day = l.day
-LEFT JOIN LATERAL (SELECT min(id) AS id FROM accounts_user us WHERE us.unit_id = t.id) ack
-       ON true
+LEFT JOIN (SELECT unit_id, min(id) AS id FROM accounts_user GROUP BY unit_id) ack
+       ON ack.unit_id = t.id
 WHERE l.at <= %(now)s AND (l.level > 0 OR l.at >= (l.day + time '00:00') AT TIME ZONE l.time_zone)
   AND (r.t_submit IS NULL OR r.t_submit > l.at)
 ORDER BY l.at, l.ord, l.level
