@@ -42,11 +42,11 @@ GROUP BY 1 ORDER BY 1
 
 @dataclass
 class Reps:
-    warmup: int = 2
-    n: int = 10
-    budget: float = 60.0
-    submit: int = 8
-    summary: int = 4
+    warmup: int = 1
+    n: int = 6
+    budget: float = 20.0  # seconds of timed requests per figure (at least 3 samples)
+    submit: int = 6  # submissions per client
+    summary: int = 2
 
 
 @dataclass
