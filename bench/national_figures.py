@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from bench import national_http as h
 from bench.national_work import WorkFigures
-from operations import clock
+from operations import clock, tree
 from operations.models import Operation, Unit
 from reports.models import DailyReport
 from summaries.models import Summary
@@ -24,8 +24,8 @@ POLRES, POLSEK = "POLRES-JABAR-01", "POLSEK-JABAR-01-01"
 PASSWORD = "pamilu-national-2024"  # noqa: S105 - the test bed's published password
 DEMO_PASSWORD = "pamilu-demo-2024"  # noqa: S105 - the demo's published password
 
-COMPLIANCE_SQL = """
-SELECT substr(u.path, 1, %(len)s + strpos(substr(u.path, %(len)s + 1), '/')) AS grp,
+COMPLIANCE_SQL = f"""
+SELECT {tree.child_key_sql("u.path")} AS grp,
        count(*) AS total,
        count(r.id) FILTER (WHERE r.status <> 'draft' AND NOT r.is_late) AS on_time,
        count(r.id) FILTER (WHERE r.status <> 'draft' AND r.is_late) AS late,
@@ -35,7 +35,7 @@ FROM operations_unit u
 LEFT JOIN reports_dailyreport r ON r.unit_id = u.id AND r.operation_id = %(op)s
      AND r.report_date = CASE u.time_zone WHEN 'Asia/Jakarta' THEN %(wib)s::date
          WHEN 'Asia/Makassar' THEN %(wita)s::date ELSE %(wit)s::date END
-WHERE u.path LIKE %(prefix)s AND u.kind IN ('polres', 'polsek') AND u.is_active
+WHERE {tree.subtree_sql("u.path")} AND u.kind IN ('polres', 'polsek') AND u.is_active
 GROUP BY 1 ORDER BY 1
 """
 
@@ -169,7 +169,7 @@ class Run(WorkFigures):
         ]
         for label, user, code, query in targets:
             focus = self.units[code]
-            params = {"len": len(focus.path), "op": self.op.pk, "prefix": focus.path + "%",
+            params = {**tree.child_key_params(focus), "op": self.op.pk, "prefix": tree.subtree_pattern(focus),
                       "wib": days["Asia/Jakarta"], "wita": days["Asia/Makassar"], "wit": days["Asia/Jayapura"]}  # fmt: skip
             floor = h.timed_sql(lambda p=params: _fetch(COMPLIANCE_SQL, p), warmup=1, n=self.reps.n)
             pair = ("compliance SQL", floor.p50)
@@ -189,9 +189,7 @@ class Run(WorkFigures):
     def navigation(self) -> None:
         polres = self.units[POLRES]
         deep_mabes = max(2, DailyReport.objects.count() // 30 // 2)
-        deep_polres = max(
-            2, DailyReport.objects.filter(unit__path__startswith=polres.path).count() // 30 // 2
-        )
+        deep_polres = max(2, tree.in_subtree(DailyReport.objects.all(), polres).count() // 30 // 2)
         latest = (
             Summary.objects.filter(unit__code=MABES, period_kind="daily")
             .order_by("-period_start")
@@ -235,7 +233,7 @@ class Run(WorkFigures):
     def submissions(self) -> None:
         jabar = self.units[LOPSIDED]
         polsek = list(
-            Unit.objects.filter(kind="polsek", path__startswith=jabar.path).order_by("path")[:32]
+            tree.in_subtree(Unit.objects.filter(kind="polsek"), jabar, "").order_by("path")[:32]
         )
         api_units, floor_units = polsek[:16], polsek[16:32]
         per = self.reps.submit

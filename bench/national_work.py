@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from bench import national_http as h
+from operations import tree
 from operations.models import Phase, Unit
 from reports import services as report_services
 from reports.models import DailyReport
@@ -21,11 +22,11 @@ from summaries import services as summary_services
 from summaries.models import Summary
 
 MABES, LOPSIDED = "MABES", "POLDA-JABAR"
-TOTALS_SQL = """
-SELECT substr(u.path, 1, %(len)s + strpos(substr(u.path, %(len)s + 1), '/')) AS grp,
+TOTALS_SQL = f"""
+SELECT {tree.child_key_sql("u.path")} AS grp,
        count(*), sum(r.personnel_on_duty), count(*) FILTER (WHERE r.is_late)
 FROM reports_dailyreport r JOIN operations_unit u ON u.id = r.unit_id
-WHERE r.operation_id = %(op)s AND u.path LIKE %(prefix)s AND r.status <> 'draft'
+WHERE r.operation_id = %(op)s AND {tree.subtree_sql("u.path")} AND r.status <> 'draft'
   AND r.report_date BETWEEN %(first)s AND %(last)s
 GROUP BY 1
 """
@@ -73,9 +74,9 @@ class WorkFigures:
                 ]
                 timing = h.timed_sql(build, warmup=0, n=self.reps.summary)
                 params = {
-                    "len": len(unit.path),
+                    **tree.child_key_params(unit),
                     "op": self.op.pk,
-                    "prefix": unit.path + "%",
+                    "prefix": tree.subtree_pattern(unit),
                     "first": period.first,
                     "last": period.through,
                 }
@@ -93,7 +94,7 @@ class WorkFigures:
             self.op, ["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"], now
         )
         samples, rebuilt = [], 0
-        for unit in Unit.objects.filter(kind="polsek", path__startswith=jabar.path).order_by(
+        for unit in tree.in_subtree(Unit.objects.filter(kind="polsek"), jabar, "").order_by(
             "-path"
         )[: self.reps.summary]:
             DailyReport.objects.filter(operation=self.op, unit=unit, report_date=last).delete()
@@ -111,7 +112,14 @@ class WorkFigures:
             rebuilt += summary_services.rebuild_stale()
             samples.append(time.perf_counter() - t0)
         timing = h.Timing(samples, {0})
-        params = {"len": 6, "op": self.op.pk, "prefix": "MABES/%", "first": last, "last": last}
+        mabes = self.units[MABES]
+        params = {
+            **tree.child_key_params(mabes),
+            "op": self.op.pk,
+            "prefix": tree.subtree_pattern(mabes),
+            "first": last,
+            "last": last,
+        }
         floor = h.timed_sql(lambda: _fetch(TOTALS_SQL, params), warmup=1, n=self.reps.summary)
         self.rows.append(self.row("summaries", "rebuild after one late report (all stale rekap)", timing.p50, timing.p95, "–",
                              "GROUP BY per-unit totals (Mabes day)", floor.p50, None, f"{rebuilt / max(1, len(samples)):.0f} rekap rebuilt each"))  # fmt: skip

@@ -3,6 +3,7 @@ deployments to TPS groups, today's warehouse shifts, apel records."""
 
 from __future__ import annotations
 
+from operations import tree
 from testbed import shape as country
 from testbed.generate.posts import reserve
 from testbed.generate.sql import copy_rows, execute, rows
@@ -66,10 +67,10 @@ def _array(values: list[str]) -> str:
 def load_personnel(scale: float) -> int:
     total = country.shape(scale).personnel
     units = rows(
-        """
+        f"""
         SELECT u.ord, u.kind, COALESCE(sum(p.n), 0)
         FROM tb_unit u
-        LEFT JOIN tb_unit below ON below.path LIKE u.path || '%%' AND below.kind = 'polsek'
+        LEFT JOIN tb_unit below ON {tree.within_sql("below.path", "u.path")} AND below.kind = 'polsek'
         LEFT JOIN tb_tps_plan p ON p.unit_ord = below.ord
         GROUP BY u.ord, u.kind ORDER BY u.ord
         """

@@ -22,7 +22,7 @@ from operations.models import Operation, Post, Unit, UnitKind
 from operations.services import unit_path
 from personnel.models import Assignment, Deployment, Personnel, Warrant
 from reports import services as report_services
-from reports.models import DailyReport, ReportActivity, ReportStatus
+from reports.models import SENT_STATUSES, DailyReport, ReportActivity, ReportStatus
 from reports.services import ACTIVITY_FIELDS, INCIDENT_FIELDS
 from summaries import services as summary_services
 from summaries.models import Notice, PeriodKind, Summary
@@ -154,7 +154,7 @@ def test_lateness_paths_and_counts_follow_the_app(national):
         assert unit.depth == (parent.depth + 1 if parent else 0)
         assert unit.time_zone == (parent.time_zone if unit.kind != UnitKind.POLDA and parent
                                   else unit.time_zone)  # fmt: skip
-    sent = DailyReport.objects.exclude(status=ReportStatus.DRAFT)
+    sent = DailyReport.objects.filter(status__in=SENT_STATUSES)
     late = 0
     for r in sent.only("unit_id", "report_date", "first_submitted_at", "is_late", "submitted_at"):
         expected = clock.is_late(national, units[r.unit_id], r.report_date, r.first_submitted_at)
@@ -197,7 +197,7 @@ def test_summaries_are_what_the_service_builds_now(national):
         key=lambda s: s.period_start,
     )
     day = mabes_day.period_start
-    reported = DailyReport.objects.filter(report_date=day).exclude(status=ReportStatus.DRAFT)
+    reported = DailyReport.objects.filter(report_date=day, status__in=SENT_STATUSES)
     assert mabes_day.content["reporting"]["reported"] == reported.count()
     assert mabes_day.content["reporting"]["late"] == reported.filter(is_late=True).count()
     assert mabes_day.content["totals"]["activities"] == sum(
