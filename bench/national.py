@@ -45,7 +45,15 @@ def psql(port: int, db: str, sql: str) -> None:
 def prepare_databases(args) -> None:
     h.log(f"copying {args.template} to {args.db} (CREATE DATABASE … TEMPLATE)")
     psql(args.port, "postgres", f"DROP DATABASE IF EXISTS {args.db} WITH (FORCE)")
-    psql(args.port, "postgres", f"CREATE DATABASE {args.db} TEMPLATE {args.template}")
+    for attempt in range(90):  # the template may be in use (someone's copy or dump): wait
+        try:
+            psql(args.port, "postgres", f"CREATE DATABASE {args.db} TEMPLATE {args.template}")
+            break
+        except subprocess.CalledProcessError:
+            if attempt == 89:
+                raise
+            h.log(f"{args.template} is in use; retrying in 10 s")
+            time.sleep(10)
     prepare_demo(args)
 
 
