@@ -99,13 +99,19 @@ def main() -> int:
     parser.add_argument("--db", default="national_bench")
     parser.add_argument("--keep", action="store_true", help="reuse an existing copy")
     parser.add_argument("--output", default=str(h.ROOT / "bench/results/national-latest.md"))
+    parser.add_argument(
+        "--max-minutes", type=float, default=0, help="skip the remaining sections after this"
+    )
     args = parser.parse_args()
     if not args.keep:
         prepare_databases(args)
     var_dir = tempfile.mkdtemp(prefix="pamilu-bench-")
     h.log("collectstatic (production static storage needs its manifest)")
+    manifest = h.ROOT / "staticfiles/staticfiles.json"
     subprocess.run(
-        [str(h.ROOT / ".venv/bin/python"), "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        ["true"]
+        if args.keep and manifest.exists()
+        else [str(h.ROOT / ".venv/bin/python"), "manage.py", "collectstatic", "--noinput"],
         cwd=h.ROOT,
         env=h.bench_env(f"postgres://postgres@{h.HOST}:{args.port}/{args.db}"),
         check=True,
@@ -114,33 +120,46 @@ def main() -> int:
     from bench import national_figures as figures
 
     reps = (
-        figures.Reps(warmup=1, n=3, budget=10, submit=3, summary=1)
+        figures.Reps(warmup=0, n=3, budget=10, submit=3, summary=1)
         if args.quick
         else figures.Reps()
     )
     env = h.bench_env(f"postgres://postgres@{h.HOST}:{args.port}/{args.db}", PAMILU_VAR_DIR=var_dir)
     run = figures.Run(args=args, reps=reps, env=env)
     started = time.monotonic()
+    if args.max_minutes:
+        run.deadline = started + args.max_minutes * 60
     run.header(machine())
+
+    def section(fn, *fn_args) -> None:
+        """Run one section unless the time is up; write what we have after each."""
+        if args.max_minutes and time.monotonic() - started > args.max_minutes * 60:
+            run.notes.append(f"section {fn.__name__} skipped (--max-minutes {args.max_minutes})")
+            return
+        fn(*fn_args)
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.output).write_text(run.report(time.monotonic() - started))
+
     server = h.Server(env).start()
     try:
         run.server = server
-        run.dashboards()
-        run.navigation()
-        run.submissions()
-        run.kapolsek_national()
+        section(run.dashboards)
+        section(run.submissions)
+        section(run.navigation)
+        section(run.kapolsek_national)
         run.web_rss = max(h.peak_rss_mb(pid) for pid in server.worker_pids())
     finally:
         server.stop()
-    run.summaries()
-    run.celery_rss(var_dir)
+    section(run.summaries)
+    section(run.celery_rss, var_dir)
     demo_env = h.bench_env(f"postgres://postgres@{h.HOST}:{args.port}/demo_bench")
-    demo = h.Server(demo_env).start()
-    try:
-        run.kapolsek_demo(demo)
-    finally:
-        demo.stop()
-    run.slowest_statements()
+    if run.kapolsek:
+        demo = h.Server(demo_env).start()
+        try:
+            section(run.kapolsek_demo, demo)
+        finally:
+            demo.stop()
+    section(run.slowest_statements)
     text = run.report(time.monotonic() - started)
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 
 import django
@@ -82,6 +83,7 @@ class Run(WorkFigures):
     explains: list[tuple[float, str, str]] = field(default_factory=list)
     kapolsek: dict = field(default_factory=dict)
     health: h.Timing | None = None
+    deadline: float = 0.0  # time.monotonic() after which figures are skipped (0: none)
 
     # --- set-up ---------------------------------------------------------------------
     def header(self, machine: dict) -> None:
@@ -135,6 +137,9 @@ class Run(WorkFigures):
         return len(ctx.captured_queries)
 
     def http(self, section, figure, username, url, *, floor=None, headers=None, server=None):
+        if self.deadline and time.monotonic() > self.deadline:
+            self.notes.append(f"skipped (time limit): {figure}")
+            return None
         server = server or self.server
         hdrs = {**self.cookie(username, server=server), **(headers or {})}
         timing = h.timed(
