@@ -94,7 +94,7 @@ def floor(rows, operation_id: int, unit_id: int) -> float:
                     copy.write_row(row)
         else:
             marks = ", ".join(["%s"] * 17)
-            sql = f"INSERT INTO operations_post ({fields}) VALUES ({marks})"  # noqa: S608 - constants
+            sql = f"INSERT INTO operations_post ({fields}) VALUES ({marks})"
             cursor.executemany(sql, values)
     return time.perf_counter() - started
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "summaries",
     "dashboard",
     "demo",
+    "testbed",
 ]
 
 MIDDLEWARE = [
@@ -244,6 +245,8 @@ PAMILU_ESCALATION_MINUTES_AFTER_DEADLINE = env_int(
     "ESCALATION_MINUTES_AFTER_DEADLINE", 120, minimum=0
 )
 PAMILU_DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 60, minimum=5)
+# Benchmark only (bench/national.py): mounts the floor endpoints of testbed under /bench/.
+PAMILU_BENCH = env_bool("PAMILU_BENCH", default=False)
 
 LOGGING = {
     "version": 1,

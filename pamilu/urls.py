@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -25,5 +26,8 @@ urlpatterns = [
     path("", include("summaries.urls")),
     path("", include("dashboard.urls")),
 ]
+
+if settings.PAMILU_BENCH:  # bench/national.py only: the floor endpoints
+    urlpatterns.append(path("bench/", include("testbed.urls")))
 
 handler404 = "pamilu.api.errors.handler404"
