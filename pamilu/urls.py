@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views as account_views
@@ -15,7 +14,10 @@ urlpatterns = [
         account_views.LoginView.as_view(),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", account_views.LogoutView.as_view(), name="logout"),
+    path("accounts/keepalive/", account_views.keepalive, name="keepalive"),
+    # Before the admin's own login: the admin signs in through the app's sign-in.
+    path("admin/login/", account_views.admin_login),
     path("admin/", admin.site.urls),
     path("api/v1/", include("pamilu.api.urls")),
     path("api/schema/", api_docs.schema, name="api-schema"),
