@@ -101,8 +101,10 @@ def signed_out(*, user: User, address: str, channel: str = "web") -> None:
 
 
 def _end_tokens(user: User) -> int:
-    deleted, _rows = ApiToken.objects.filter(user=user).delete()
-    return deleted
+    tokens = ApiToken.objects.filter(user=user)
+    count = tokens.count()
+    tokens.delete()
+    return count
 
 
 @transaction.atomic
