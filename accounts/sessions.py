@@ -39,6 +39,11 @@ def begin(request, *, display: bool = False) -> None:
         request.session.set_expiry(settings.PAMILU_SESSION_MAX_HOURS * 3600)
 
 
+def stamp_on_login(sender, request, user, **kwargs) -> None:
+    if request is not None and hasattr(request, "session"):
+        begin(request)
+
+
 def touch(request) -> None:
     request.session[SEEN] = int(time.time())
 
