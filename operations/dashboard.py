@@ -123,7 +123,7 @@ def resolve_query(user, params: QueryDict) -> DashboardQuery:
     unit_param = (params.get("unit") or "").strip()
     if unit_param:
         lookup = Q(code=unit_param.upper())
-        if unit_param.isdigit():
+        if unit_param.isascii() and unit_param.isdigit():  # "²".isdigit() is True
             lookup |= Q(pk=int(unit_param))
         focus = visible_units(user).filter(lookup).first()
         if focus is None:

@@ -231,7 +231,7 @@ class EventDeploymentsView(ListAPIView):
 def _unit_and_operation(request) -> tuple[Unit, Operation]:
     value = request.query_params.get("unit", "")
     units = visible_units(request.user)
-    lookup = {"pk": int(value)} if value.isdigit() else {"code": value}
+    lookup = {"pk": int(value)} if value.isascii() and value.isdigit() else {"code": value}
     unit = units.filter(**lookup).first() if value else request.user.unit
     code = request.query_params.get("operation", "")
     operation = operations_for(request.user).filter(code=code).first() if code else None

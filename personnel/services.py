@@ -365,7 +365,7 @@ def _import_row(*, operation, within, row, by, channel) -> Deployment:
         ).first()
         if post is None:
             raise ValidationError(_("Pos %s tidak ditemukan.") % post_code)
-    elif event_id.isdigit():
+    elif event_id.isascii() and event_id.isdigit():
         event = Event.objects.filter(
             operation=operation, pk=int(event_id), unit__path__startswith=within.path
         ).first()

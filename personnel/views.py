@@ -57,7 +57,7 @@ def _focus_unit(request: HttpRequest) -> Unit:
     value = request.GET.get("unit", "").strip()
     units = visible_units(request.user)
     if value:
-        lookup = {"pk": int(value)} if value.isdigit() else {"code": value}
+        lookup = {"pk": int(value)} if value.isascii() and value.isdigit() else {"code": value}
         unit = units.filter(**lookup).first()
         if unit is None:
             raise Http404

@@ -41,7 +41,7 @@ def summary_list(request: HttpRequest) -> HttpResponse:
         "kind": request.GET.get("kind", ""),
         "q": request.GET.get("q", "").strip(),
     }
-    if filters["operation"].isdigit():
+    if filters["operation"].isascii() and filters["operation"].isdigit():  # not "²"
         qs = qs.filter(operation_id=int(filters["operation"]))
     if filters["kind"] in PeriodKind.values:
         qs = qs.filter(period_kind=filters["kind"])
