@@ -90,6 +90,16 @@ def admin_login(request):
     return HttpResponseRedirect(f"{reverse('login')}?{urlencode({'next': target})}")
 
 
+def admin_password_change(request, extra_context=None):
+    """The admin's own-password page, audited, and ending the user's tokens."""
+    from django.contrib import admin
+
+    response = admin.site.admin_view(admin.site.password_change)(request, extra_context)
+    if request.method == "POST" and response.status_code == 302 and request.user.is_authenticated:
+        services.password_changed(user=request.user, by=request.user, channel="admin")
+    return response
+
+
 @require_POST
 def keepalive(request):
     """`POST /accounts/keepalive/`: activity for the idle limit (a report's autosave calls it).

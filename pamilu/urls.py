@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/keepalive/", account_views.keepalive, name="keepalive"),
     # Before the admin's own login: the admin signs in through the app's sign-in.
     path("admin/login/", account_views.admin_login),
+    path("admin/password_change/", account_views.admin_password_change),
     path("admin/", admin.site.urls),
     path("api/v1/", include("pamilu.api.urls")),
     path("api/schema/", api_docs.schema, name="api-schema"),

@@ -212,3 +212,28 @@ def test_token_issue_records_the_stamp(personas):
     assert token.info.name == "HP dinas"
     assert token.info.stamp == personas.kapolsek_a.get_session_auth_hash()
     assert token.info.self_issued is True
+
+
+def test_own_password_change_in_the_admin_is_audited_and_ends_tokens(client, personas):
+    admin = personas.admin
+    api = token_client(admin)
+    client.force_login(admin)
+    response = client.post(
+        "/admin/password_change/",
+        {
+            "old_password": "pw",
+            "new_password1": "Kuat-Sekali-2026",
+            "new_password2": "Kuat-Sekali-2026",
+        },
+    )
+    assert response.status_code == 302
+    assert api.get("/api/v1/units/").status_code == 401
+    assert client.get("/admin/").status_code == 200  # this browser's session was kept
+    entry = AuditEntry.objects.get(action="auth.password_change")
+    assert entry.changes == {"tokens_ended": 1}
+
+
+def test_admin_password_page_is_for_staff_only(client, personas):
+    client.force_login(personas.reviewer)
+    response = client.get("/admin/password_change/")
+    assert response.status_code == 302 and response.url.startswith("/admin/login/")
