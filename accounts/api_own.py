@@ -10,7 +10,7 @@ Administrators keep /api/v1/tokens/ for other users' tokens.
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from accounts import services, signin
 from accounts.models import ApiToken
+from pamilu.api.schema import ErrorSerializer
 from pamilu.api.throttles import TokenRateThrottle
 
 
@@ -70,7 +71,15 @@ class ObtainTokenView(APIView):
     def get_authenticate_header(self, request):
         return "Token"  # a wrong password is a 401, as for a bad token
 
-    @extend_schema(request=ObtainTokenSerializer, responses={201: OwnTokenIssuedSerializer})
+    @extend_schema(
+        request=ObtainTokenSerializer,
+        responses={
+            201: OwnTokenIssuedSerializer,
+            401: OpenApiResponse(
+                ErrorSerializer, description="Nama pengguna atau kata sandi salah."
+            ),
+        },
+    )
     def post(self, request):
         serializer = ObtainTokenSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
