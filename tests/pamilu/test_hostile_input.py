@@ -27,7 +27,17 @@ from tests import builders
 from tests.pamilu.test_routes import walk
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["accounts", "audit", "operations", "personnel", "reports", "summaries", "pamilu"]
+APPS = [
+    "accounts",
+    "audit",
+    "operations",
+    "personnel",
+    "reports",
+    "summaries",
+    "dashboard",
+    "demo",
+    "pamilu",
+]
 
 # Each parameter alone with these (the values that made pages crash) ...
 EACH = ["²", "9" * 30]

@@ -31,7 +31,17 @@ from tests import builders
 from tests.pamilu.test_routes import walk
 from tests.personnel.helpers import assigned, load_ranks, warrant
 
-APPS = ["accounts", "audit", "operations", "personnel", "reports", "summaries", "pamilu"]
+APPS = [
+    "accounts",
+    "audit",
+    "operations",
+    "personnel",
+    "reports",
+    "summaries",
+    "dashboard",
+    "demo",
+    "pamilu",
+]
 WRITE_ACTIONS = {"post": "create", "put": "update", "patch": "partial_update"}
 
 
