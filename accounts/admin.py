@@ -6,8 +6,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 
-from accounts.models import ApiToken, User
-from accounts.services import MAX_TOKEN_LIFETIME, token_issue, token_revoke
+from accounts.models import ApiToken, SignInFailure, User
+from accounts.services import (
+    MAX_TOKEN_LIFETIME,
+    SESSION_FIELDS,
+    password_changed,
+    token_issue,
+    token_revoke,
+    user_access_changed,
+)
 from audit.admin import AuditedAdmin
 
 
@@ -26,6 +33,36 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
         *DjangoUserAdmin.add_fieldsets,
         (_("Satuan dan peran"), {"fields": ("full_name", "unit", "role")}),
     )
+
+    def save_model(self, request, obj, form, change):
+        """Disabling, re-enabling, a new role or unit end all the user's sessions and tokens."""
+        stored = User.objects.filter(pk=obj.pk).values(*SESSION_FIELDS).first() if change else None
+        super().save_model(request, obj, form, change)
+        if stored is not None:
+            user_access_changed(user=obj, before=stored, by=request.user, channel="admin")
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = User.objects.get(pk=id)
+            password_changed(user=user, by=request.user, channel="admin")
+        return response
+
+
+@admin.register(SignInFailure)
+class SignInFailureAdmin(admin.ModelAdmin):
+    """Failed sign-ins the throttle counts (kept a week); read-only."""
+
+    list_display = ["at", "username", "address", "channel"]
+    list_filter = ["channel"]
+    search_fields = ["username", "address"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class ApiTokenIssueForm(forms.ModelForm):

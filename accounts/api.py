@@ -9,6 +9,7 @@ from rest_framework.throttling import UserRateThrottle
 
 from accounts.models import ApiToken, User
 from accounts.services import token_issue, token_revoke
+from pamilu.api.scoped import ScopedRelationsMixin
 from pamilu.api.throttles import TokenRateThrottle
 from pamilu.scoping import scope
 
@@ -21,7 +22,7 @@ class IsAdministrator(permissions.BasePermission):
         return bool(user and user.is_authenticated and user.is_administrator)
 
 
-class ApiTokenSerializer(serializers.ModelSerializer):
+class ApiTokenSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     id = serializers.CharField(source="digest", read_only=True)
     user = serializers.PrimaryKeyRelatedField(queryset=User.objects.none())
     username = serializers.CharField(source="user.username", read_only=True)

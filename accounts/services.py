@@ -1,15 +1,19 @@
-"""Writes about users' API tokens (issue, revoke), each audited on the token's user."""
+"""Writes about users: sign-in events, ending sessions, API tokens; each audited.
+
+Secrets (passwords, token keys beyond knox's 15-character public prefix) never reach the
+audit trail."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import ApiToken, User
+from accounts import signin
+from accounts.models import ApiToken, ApiTokenInfo, SignInFailure, User
 from audit.services import record
 
 MAX_TOKEN_LIFETIME = dt.timedelta(days=366)
@@ -17,9 +21,11 @@ MAX_TOKEN_LIFETIME = dt.timedelta(days=366)
 
 @transaction.atomic
 def token_issue(
-    *, user: User, expiry: dt.datetime, by: User, channel: str = "api"
+    *, user: User, expiry: dt.datetime, by: User, channel: str = "api", name: str = ""
 ) -> tuple[ApiToken, str]:
-    """Create a token for `user` valid until `expiry`; returns it and the key (shown once)."""
+    """Create a token for `user` valid until `expiry`; returns it and the key (shown once).
+    It is bound to the user's current credentials (accounts.tokens refuses it after a
+    password, role or unit change, or after the user was disabled)."""
     now = timezone.now()
     if expiry is None or expiry <= now:
         raise ValidationError({"expiry": _("Masa berlaku harus di masa depan.")})
@@ -28,13 +34,19 @@ def token_issue(
     if not user.is_active:
         raise ValidationError({"user": _("Pengguna tidak aktif.")})
     token, key = ApiToken.objects.create(user=user, expiry=expiry - now)
+    ApiTokenInfo.objects.create(
+        token=token,
+        name=name[:100],
+        stamp=user.get_session_auth_hash(),
+        self_issued=by is not None and by.pk == user.pk,
+    )
     record(
         actor=by,
         channel=channel,
         action="token.issue",
         obj=user,
         unit=user.unit,
-        changes={"token_key": token.token_key, "expiry": token.expiry},
+        changes={"token_key": token.token_key, "expiry": token.expiry, "name": name[:100]},
     )
     return token, key
 
@@ -53,3 +65,82 @@ def token_revoke(*, token: ApiToken, by: User, channel: str = "api") -> None:
             unit=user.unit,
             changes={"token_key": token.token_key},
         )
+
+
+# --- sign-in, sign-out, password, ending sessions -------------------------------------------
+
+
+@transaction.atomic
+def signin_failed(*, username: str, address: str, channel: str = "web") -> SignInFailure:
+    """Count a failed sign-in (wrong password, unknown or disabled user: all look the same)."""
+    failure = signin.failed(username=username, address=address, channel=channel)
+    record(
+        actor=None,
+        channel=channel,
+        action="auth.signin_failed",
+        obj=failure,
+        changes={"username": username, "address": address},
+    )
+    return failure
+
+
+@transaction.atomic
+def signed_in(*, user: User, address: str, channel: str = "web", display: bool = False) -> None:
+    signin.succeeded(username=signin.normalize_username(user.get_username()), address=address)
+    changes = {"address": address}
+    if display:
+        changes["display"] = True
+    record(actor=user, channel=channel, action="auth.signin", obj=user, changes=changes)
+
+
+@transaction.atomic
+def signed_out(*, user: User, address: str, channel: str = "web") -> None:
+    record(
+        actor=user, channel=channel, action="auth.signout", obj=user, changes={"address": address}
+    )
+
+
+def _end_tokens(user: User) -> int:
+    tokens = ApiToken.objects.filter(user=user)
+    count = tokens.count()
+    tokens.delete()
+    return count
+
+
+@transaction.atomic
+def password_changed(*, user: User, by: User, channel: str) -> None:
+    """After `user.set_password(...)` and save: every session (the hash covers the password)
+    and every token of the user ends. The audit entry says so, without the password."""
+    ended = _end_tokens(user)
+    record(
+        actor=by,
+        channel=channel,
+        action="auth.password_change",
+        obj=user,
+        changes={"tokens_ended": ended},
+    )
+
+
+SESSION_FIELDS = ("password", "is_active", "role", "unit_id")
+
+
+@transaction.atomic
+def user_access_changed(*, user: User, before: dict, by: User, channel: str) -> list[str]:
+    """Call after saving `user` with `before` = its stored values of SESSION_FIELDS. When the
+    password, role, unit or active flag changed, every session and token of the user ends;
+    re-enabling revives nothing (the session epoch moved on when the user was disabled)."""
+    changed = [f for f in SESSION_FIELDS if before.get(f) != getattr(user, f)]
+    if not changed:
+        return []
+    if "is_active" in changed:
+        User.objects.filter(pk=user.pk).update(session_epoch=models.F("session_epoch") + 1)
+        user.refresh_from_db(fields=["session_epoch"])
+    ended = _end_tokens(user)
+    record(
+        actor=by,
+        channel=channel,
+        action="auth.sessions_end",
+        obj=user,
+        changes={"because": [f.removesuffix("_id") for f in changed], "tokens_ended": ended},
+    )
+    return changed

@@ -1,31 +1,111 @@
-"""The login page, throttled per client address (scope "login" in REST_FRAMEWORK)."""
+"""Sign-in, sign-out, keepalive and the admin's login (which is this sign-in).
+
+Sign-in attempts are throttled by accounts.signin (counted in PostgreSQL, per account +
+client address and per address); each sign-in, failure and sign-out is audited.
+"""
 
 from __future__ import annotations
 
-import math
+from urllib.parse import urlencode
 
+from django import forms
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
-from pamilu.api.throttles import LoginRateThrottle
+from accounts import services, sessions, signin
+from accounts.models import Role
+
+
+class SignInForm(AuthenticationForm):
+    display = forms.BooleanField(
+        label=gettext_lazy("Mode layar (hanya baca, untuk layar dinding command center)"),
+        required=False,
+    )
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if self.cleaned_data.get("display") and user.role not in (Role.COMMAND_CENTER, Role.ADMIN):
+            raise ValidationError(
+                _("Mode layar hanya untuk command center."), code="display_not_allowed"
+            )
 
 
 class LoginView(auth_views.LoginView):
+    form_class = SignInForm
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        throttle = LoginRateThrottle()
-        if not throttle.allow_request(request, self):
-            wait = math.ceil(throttle.wait() or 60)
-            # The form again, with what was typed and the reason, as a 429.
-            form = self.get_form()
-            form._errors, form.cleaned_data = ErrorDict(), {}  # not validated: no password check
-            form.add_error(
-                None,
-                _("Terlalu banyak percobaan masuk. Coba lagi dalam %(s)d detik.") % {"s": wait},
-            )
-            response = self.render_to_response(self.get_context_data(form=form), status=429)
-            response["Retry-After"] = str(wait)
-            return response
+        self.username = signin.normalize_username(request.POST.get("username"))
+        self.address = signin.client_address(request)
+        wait = signin.retry_after(username=self.username, address=self.address)
+        if wait:
+            return self.refused(wait)
         return super().post(request, *args, **kwargs)
+
+    def refused(self, wait: int) -> HttpResponse:
+        """The form again, with what was typed and the reason, as a 429 (no password check)."""
+        form = self.get_form()
+        form._errors, form.cleaned_data = ErrorDict(), {}
+        form.add_error(
+            None, _("Terlalu banyak percobaan masuk. Coba lagi dalam %(s)d detik.") % {"s": wait}
+        )
+        response = self.render_to_response(self.get_context_data(form=form), status=429)
+        response["Retry-After"] = str(wait)
+        return response
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # login(): a new session key
+        display = bool(form.cleaned_data.get("display"))
+        sessions.begin(self.request, display=display)
+        services.signed_in(user=form.get_user(), address=self.address, display=display)
+        return response
+
+    def form_invalid(self, form):
+        if not form.has_error(None, "display_not_allowed"):
+            services.signin_failed(username=self.username, address=self.address)
+        return super().form_invalid(form)
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            services.signed_out(user=request.user, address=signin.client_address(request))
+        return super().post(request, *args, **kwargs)
+
+
+def admin_login(request):
+    """The admin signs in through the app's sign-in (same throttle, same audit)."""
+    target = request.GET.get("next") or reverse("admin:index")
+    if request.user.is_authenticated:
+        # Signed in but not staff: the admin is not for them (no redirect loop).
+        return redirect("home")
+    return HttpResponseRedirect(f"{reverse('login')}?{urlencode({'next': target})}")
+
+
+def admin_password_change(request, extra_context=None):
+    """The admin's own-password page, audited, and ending the user's tokens."""
+    from django.contrib import admin
+
+    response = admin.site.admin_view(admin.site.password_change)(request, extra_context)
+    if request.method == "POST" and response.status_code == 302 and request.user.is_authenticated:
+        services.password_changed(user=request.user, by=request.user, channel="admin")
+    return response
+
+
+@require_POST
+def keepalive(request):
+    """`POST /accounts/keepalive/`: activity for the idle limit (a report's autosave calls it).
+
+    204 while signed in (the idle clock restarts), 401 once the session has ended."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    sessions.touch(request)
+    return HttpResponse(status=204)

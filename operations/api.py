@@ -18,6 +18,7 @@ from operations.models import Event, Operation, Phase, Post, SecurityPattern, Ta
 from operations.selectors import operations_for
 from pamilu.api.filters import SubtreeFilter
 from pamilu.api.imports import IMPORT_RESPONSES, ImportFileSerializer, run_import
+from pamilu.api.scoped import ScopedRelationsMixin
 from pamilu.api.viewsets import ScopedMixin
 from pamilu.scoping import visible_units
 
@@ -138,7 +139,7 @@ class OperationViewSet(viewsets.ReadOnlyModelViewSet):
 # --- posts and events --------------------------------------------------------------
 
 
-class ScopedWriteSerializer(serializers.ModelSerializer):
+class ScopedWriteSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     """`unit` and `operation` can only name what the user sees (else: does not exist)."""
 
     def get_fields(self):

@@ -74,7 +74,7 @@ def _build_post(
         if not row[name]:
             errors.append(RowError(line, name, "Wajib diisi."))
     voters_text = row["voters"].replace(".", "")
-    voters = int(voters_text) if voters_text.isdigit() else None
+    voters = int(voters_text) if voters_text.isascii() and voters_text.isdigit() else None
     if voters is None or voters > 1_000_000:
         errors.append(
             RowError(line, "voters", f"Jumlah pemilih bukan bilangan bulat: {row['voters']!r}.")

@@ -97,3 +97,47 @@ def can_review_unit(user, unit: Unit) -> bool:
     if user.role != "reviewer" or user.unit_id is None:
         return False
     return unit.pk != user.unit_id and tree.is_within(unit, user.unit)
+
+
+# --- references in writes -----------------------------------------------------------------
+
+# How a model's rows are scoped when a write names one (a foreign key in a serializer or a
+# form): the lookup path to its Unit. Unit and Operation have their own rules below.
+UNIT_FIELD_OF = {
+    "operations.post": "unit",
+    "operations.event": "unit",
+    "operations.securitypattern": "unit",
+    "personnel.personnel": "unit",
+    "personnel.assignment": "unit",
+    "personnel.warrant": "issuing_unit",
+    "personnel.postgroup": "unit",
+    "personnel.deployment": "unit",
+    "personnel.apel": "unit",
+    "reports.dailyreport": "unit",
+    "reports.incident": "report__unit",
+    "reports.reportactivity": "report__unit",
+    "reports.attachment": "report__unit",
+    "accounts.user": "unit",
+}
+# Reference data, the same for everyone: any row may be named.
+UNSCOPED_MODELS = {"personnel.rank"}
+
+
+def narrow(user, queryset: QuerySet) -> QuerySet:
+    """`queryset` narrowed to the rows `user` may name in a write (their scope).
+
+    Raises LookupError for a model with no rule, so a new foreign key cannot slip by."""
+    from operations.selectors import operations_for
+
+    label = queryset.model._meta.label_lower
+    if label in UNSCOPED_MODELS:
+        return queryset
+    if label == "operations.unit":
+        return queryset.filter(pk__in=visible_units(user).values("pk"))
+    if label == "operations.operation":
+        return queryset.filter(pk__in=operations_for(user).values("pk"))
+    if label in ("operations.taskforce", "operations.phase"):
+        return queryset.filter(operation__in=operations_for(user).values("pk"))
+    if label in UNIT_FIELD_OF:
+        return scope(user, queryset, UNIT_FIELD_OF[label])
+    raise LookupError(f"pamilu.scoping.narrow: no scoping rule for {label}")

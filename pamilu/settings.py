@@ -55,11 +55,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "pamilu.query_guard.QueryGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.sessions.SessionLifetimeMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -145,6 +147,22 @@ if not DEBUG:
     if env_bool("BEHIND_TLS_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Client address and sign-in throttle (accounts.signin). The address is REMOTE_ADDR unless
+# pamilu runs behind reverse proxies: then TRUSTED_PROXY_COUNT says how many entries of
+# X-Forwarded-For (from the right) were written by them; the rest is the client's say-so.
+PAMILU_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+PAMILU_SIGNIN_FAILURES_PER_ACCOUNT_ADDRESS = env_int(
+    "SIGNIN_FAILURES_PER_ACCOUNT_ADDRESS", 5, minimum=1
+)
+PAMILU_SIGNIN_FAILURES_PER_ADDRESS = env_int("SIGNIN_FAILURES_PER_ADDRESS", 20, minimum=1)
+PAMILU_SIGNIN_WINDOW_SECONDS = env_int("SIGNIN_WINDOW_SECONDS", 900, minimum=1)
+
+# Sessions (accounts.sessions): idle limit, absolute lifetime, the wall-screen display session.
+PAMILU_SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
+PAMILU_SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12, minimum=1)
+PAMILU_DISPLAY_SESSION_HOURS = env_int("DISPLAY_SESSION_HOURS", 24, minimum=1)
+SESSION_COOKIE_AGE = max(PAMILU_SESSION_MAX_HOURS, PAMILU_DISPLAY_SESSION_HOURS) * 3600
+
 # Content-Security-Policy: no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -203,7 +221,6 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "pamilu.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "pamilu.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
-        "login": env_str("THROTTLE_LOGIN", "10/min"),
         "token": env_str("THROTTLE_TOKEN", "10/min"),
         "user": env_str("THROTTLE_USER", "600/min"),
     },

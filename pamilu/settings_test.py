@@ -21,5 +21,5 @@ MEDIA_ROOT = VAR_DIR / "test-media" / str(os.getpid())
 CELERY_TASK_ALWAYS_EAGER = False
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
-    "DEFAULT_THROTTLE_RATES": {"login": "1000/min", "token": "1000/min", "user": "100000/min"},
+    "DEFAULT_THROTTLE_RATES": {"token": "1000/min", "user": "100000/min"},
 }

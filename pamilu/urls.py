@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views as account_views
@@ -16,7 +15,11 @@ urlpatterns = [
         account_views.LoginView.as_view(),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", account_views.LogoutView.as_view(), name="logout"),
+    path("accounts/keepalive/", account_views.keepalive, name="keepalive"),
+    # Before the admin's own login: the admin signs in through the app's sign-in.
+    path("admin/login/", account_views.admin_login),
+    path("admin/password_change/", account_views.admin_password_change),
     path("admin/", admin.site.urls),
     path("api/v1/", include("pamilu.api.urls")),
     path("api/schema/", api_docs.schema, name="api-schema"),

@@ -16,6 +16,7 @@ from operations.models import TaskForce
 from operations.selectors import operations_for
 from pamilu.api.filters import SubtreeFilter
 from pamilu.api.imports import IMPORT_RESPONSES, ImportFileSerializer, run_import
+from pamilu.api.scoped import ScopedRelationsMixin
 from pamilu.api.viewsets import ScopedMixin
 from pamilu.scoping import can_write_for_unit, scope, visible_units
 from personnel import imports, services
@@ -40,7 +41,7 @@ class RankViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d+"
 
 
-class PersonnelSerializer(serializers.ModelSerializer):
+class PersonnelSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     rank_name = serializers.CharField(source="rank.name", read_only=True)
     unit_code = serializers.CharField(source="unit.code", read_only=True)
 
@@ -145,7 +146,7 @@ class PersonnelViewSet(
         )
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class AssignmentSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     class Meta:
         model = Assignment
         fields = [
@@ -183,7 +184,7 @@ class NestedAssignmentSerializer(AssignmentSerializer):
         read_only_fields = ["is_bko", "home_unit"]
 
 
-class WarrantSerializer(serializers.ModelSerializer):
+class WarrantSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     assignments = NestedAssignmentSerializer(many=True, required=False)
 
     class Meta:

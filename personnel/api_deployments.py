@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from operations.models import Event, Operation, Post, Unit
 from operations.selectors import operations_for
 from pamilu.api.filters import SubtreeFilter
+from pamilu.api.scoped import ScopedRelationsMixin
 from pamilu.api.viewsets import ScopedMixin
 from pamilu.scoping import get_in_scope_or_404, scope, visible_units
 from personnel import selectors, services
@@ -27,7 +28,7 @@ from personnel.models import Apel, ApelEquipment, Assignment, Deployment, Equipm
 # --- deployments ---------------------------------------------------------------------------
 
 
-class DeploymentSerializer(serializers.ModelSerializer):
+class DeploymentSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     nrp = serializers.CharField(source="personnel.identifier", read_only=True)
     name = serializers.CharField(source="personnel.name", read_only=True)
     rank = serializers.CharField(source="personnel.rank.name", read_only=True)
@@ -231,7 +232,7 @@ class ApelEquipmentSerializer(serializers.ModelSerializer):
         fields = ["item", "label", "ready", "not_ready"]
 
 
-class ApelSerializer(serializers.ModelSerializer):
+class ApelSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     equipment = ApelEquipmentSerializer(many=True, required=False)
     unit_code = serializers.CharField(source="unit.code", read_only=True)
     operation = serializers.SlugRelatedField(slug_field="code", queryset=Operation.objects.none())

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from operations.models import Event
+from pamilu.api.scoped import ScopedChoicesMixin
 from personnel.models import ApelKind, EquipmentItem
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -35,7 +36,7 @@ class BootstrapForm(forms.Form):
         self.style_widgets()
 
 
-class DeploymentForm(BootstrapForm):
+class DeploymentForm(ScopedChoicesMixin, BootstrapForm):
     """Deploy one person (by NRP) to a post (by code) or an event, for a span in local time."""
 
     nrp = forms.CharField(

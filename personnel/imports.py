@@ -35,9 +35,9 @@ def _identifier(row: dict[str, str], line: int, errors: list) -> tuple[str | Non
     if bool(nrp) == bool(nip):
         errors.append(RowError(line, "nrp", "Isi NRP (8 angka) atau NIP (18 angka), salah satu."))
         return None, None
-    if nrp and not (len(nrp) == 8 and nrp.isdigit()):
+    if nrp and not (len(nrp) == 8 and nrp.isascii() and nrp.isdigit()):
         errors.append(RowError(line, "nrp", f"NRP harus 8 angka: {nrp!r}."))
-    if nip and not (len(nip) == 18 and nip.isdigit()):
+    if nip and not (len(nip) == 18 and nip.isascii() and nip.isdigit()):
         errors.append(RowError(line, "nip", f"NIP harus 18 angka: {nip!r}."))
     return nrp or None, nip or None
 

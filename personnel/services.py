@@ -366,7 +366,7 @@ def _import_row(*, operation, within, row, by, channel) -> Deployment:
         ).first()
         if post is None:
             raise ValidationError(_("Pos %s tidak ditemukan.") % post_code)
-    elif event_id.isdigit():
+    elif event_id.isascii() and event_id.isdigit():
         event = Event.objects.filter(
             tree.subtree_q(within, "unit"), operation=operation, pk=int(event_id)
         ).first()

@@ -154,7 +154,12 @@ def deployment_create(request: HttpRequest) -> HttpResponse:
     ).order_by("starts_at")
     zone = _zone(request, unit)
     with timezone.override(zone):
-        form = DeploymentForm(request.POST or None, events=events, initial=request.GET.dict())
+        form = DeploymentForm(
+            request.POST or None,
+            events=events,
+            initial=request.GET.dict(),
+            scope_user=request.user,
+        )
         if request.method == "POST" and form.is_valid():
             deployment = _deploy_from_form(request, form, operation, unit)
             if deployment is not None:

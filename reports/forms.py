@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from operations.models import Operation, TaskForce, Unit
+from pamilu.api.scoped import ScopedChoicesMixin
 from reports.models import ActivityKind, DailyReport, IncidentCategory, Severity
 from reports.services import attachment_check
 
@@ -26,7 +27,7 @@ def style_widgets(form: forms.BaseForm) -> None:
         widget.attrs["class"] = css
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(ScopedChoicesMixin, forms.ModelForm):
     attachment = forms.FileField(
         label=_("Lampiran (foto atau PDF)"),
         required=False,
@@ -76,7 +77,7 @@ class ReportForm(forms.ModelForm):
         pass
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(ScopedChoicesMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("Jenis kegiatan"), choices=[("", "—"), *ActivityKind.choices], required=True
     )

@@ -9,11 +9,12 @@ from rest_framework.reverse import reverse
 from audit.models import AuditEntry
 from operations.models import Operation, Post, TaskForce, Unit
 from operations.selectors import operations_for
+from pamilu.api.scoped import ScopedRelationsMixin
 from pamilu.scoping import visible_units
 from reports.models import Attachment, DailyReport, Incident, ReportActivity
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     task_force = serializers.PrimaryKeyRelatedField(
         queryset=TaskForce.objects.all(), required=False, allow_null=True
     )
@@ -23,7 +24,7 @@ class ActivitySerializer(serializers.ModelSerializer):
         fields = ["kind", "task_force", "count", "personnel", "notes"]
 
 
-class IncidentSerializer(serializers.ModelSerializer):
+class IncidentSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     post = serializers.PrimaryKeyRelatedField(
         queryset=Post.objects.all(), required=False, allow_null=True
     )
@@ -70,7 +71,7 @@ class AttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text=_("JPEG, PNG, WebP atau PDF (dicek dari isinya)."))
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ReportSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     operation = serializers.PrimaryKeyRelatedField(queryset=Operation.objects.none())
     unit = serializers.PrimaryKeyRelatedField(
         queryset=Unit.objects.none(),

@@ -81,7 +81,7 @@ def _formsets(request, *, operation, report=None):
         data,
         prefix="act",
         initial=activity_initial(report) if report else None,
-        form_kwargs={"task_forces": task_forces},
+        form_kwargs={"task_forces": task_forces, "scope_user": request.user},
     )
     incidents = IncidentFormSet(
         data, prefix="inc", initial=incident_initial(report) if report else None
@@ -127,6 +127,7 @@ def _report_form(request: HttpRequest, report: DailyReport | None) -> HttpRespon
         initial=initial,
         operations=operations,
         editing=report is not None,
+        scope_user=user,
     )
     operation = report.operation if report else None
     if operation is None and request.method == "POST" and form.is_valid():

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from pamilu.exports import xlsx_append
 from summaries.models import Summary
 from summaries.presentation import present
 
@@ -44,27 +45,29 @@ def render_xlsx(summary: Summary) -> bytes:
     totals = workbook.active
     totals.title = _("Total")
     bold = Font(bold=True)
-    totals.append([p["title"]])
+    xlsx_append(totals, [p["title"]])
     totals["A1"].font = bold
-    totals.append([_("Data sampai"), summary.through.isoformat()])
-    totals.append([])
-    totals.append([_("Uraian"), _("Jumlah")])
+    xlsx_append(totals, [_("Data sampai"), summary.through.isoformat()])
+    xlsx_append(totals, [])
+    xlsx_append(totals, [_("Uraian"), _("Jumlah")])
     for row in p["totals"]:
-        totals.append([row["label"], row["value"]])
+        xlsx_append(totals, [row["label"], row["value"]])
     reporting = p["reporting"]
-    totals.append([_("Laporan wajib"), reporting["expected"]])
-    totals.append([_("Laporan masuk"), reporting["reported"]])
-    totals.append([_("Tepat waktu"), reporting["on_time"]])
-    totals.append([_("Terlambat"), reporting["late"]])
-    totals.append([_("Tidak melapor"), reporting["missing"]])
-    totals.append([_("Tepat waktu (%)"), reporting["on_time_percent"]])
+    xlsx_append(totals, [_("Laporan wajib"), reporting["expected"]])
+    xlsx_append(totals, [_("Laporan masuk"), reporting["reported"]])
+    xlsx_append(totals, [_("Tepat waktu"), reporting["on_time"]])
+    xlsx_append(totals, [_("Terlambat"), reporting["late"]])
+    xlsx_append(totals, [_("Tidak melapor"), reporting["missing"]])
+    xlsx_append(totals, [_("Tepat waktu (%)"), reporting["on_time_percent"]])
     if p["comparison"]:
-        totals.append([])
-        totals.append(
-            [_("Perbandingan"), _("Sebelumnya"), _("Sekarang"), _("Selisih"), "%", _("Tren")]
+        xlsx_append(totals, [])
+        xlsx_append(
+            totals,
+            [_("Perbandingan"), _("Sebelumnya"), _("Sekarang"), _("Selisih"), "%", _("Tren")],
         )
         for row in p["comparison"]["rows"]:
-            totals.append(
+            xlsx_append(
+                totals,
                 [
                     row["label"],
                     row["previous"],
@@ -72,12 +75,13 @@ def render_xlsx(summary: Summary) -> bytes:
                     row["change"],
                     row["percent"],
                     row["trend_label"],
-                ]
+                ],
             )
     totals.column_dimensions["A"].width = 34
 
     units = workbook.create_sheet(_("Per satuan"))
-    units.append(
+    xlsx_append(
+        units,
         [
             _("Kode"),
             _("Satuan"),
@@ -88,12 +92,13 @@ def render_xlsx(summary: Summary) -> bytes:
             _("Personel"),
             _("Kegiatan"),
             _("Kejadian"),
-        ]
+        ],
     )
     for cell in units[1]:
         cell.font = bold
     for row in p["units"]:
-        units.append(
+        xlsx_append(
+            units,
             [
                 row["code"],
                 row["name"],
@@ -104,7 +109,7 @@ def render_xlsx(summary: Summary) -> bytes:
                 row["personnel"],
                 row["activities"],
                 row["incidents"],
-            ]
+            ],
         )
     units.column_dimensions["B"].width = 40
     buffer = io.BytesIO()

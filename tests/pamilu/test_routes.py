@@ -27,6 +27,7 @@ PUBLIC = {
     "set_language",  # Django's i18n view: only sets the language cookie
     "admin:login",  # the admin's login page
     "admin:logout",  # shows "logged out" to anyone; holds no data
+    "auth-token",  # a REST client obtains its token with username and password (throttled)
 }
 PUBLIC_PREFIXES = ("/static/", "/media/")
 

@@ -68,3 +68,74 @@ def test_summary_pdf_and_xlsx_carry_the_page_totals(client, built, personas):
         value = f"{page[key]:,}".replace(",", ".")
         assert re.search(rf"{re.escape(label)}\s+{re.escape(value)}\b", text), (label, value)
     assert "Polsek-Labuan" in text and "Polsek-Sinjai-Utara" in text
+
+
+FORMULAS = ['=HYPERLINK("http://contoh.invalid","klik")', "+62 811", "-1+2", "@SUM(A1)", "\tx"]
+
+
+def test_xlsx_writes_formula_like_unit_names_as_text(client, tree, built, personas):
+    """Failure 7: a unit name starting with "=" was written as a live formula."""
+    from operations.models import Unit
+    from summaries import services
+    from tests.summaries.conftest import D
+
+    for unit, name in zip([tree.maluku, tree.sulsel, tree.banten], FORMULAS, strict=False):
+        Unit.objects.filter(pk=unit.pk).update(name=name)
+    services.build_for_day(operation=built_operation(), unit=tree.mabes, day=D)
+    client.force_login(personas.national)
+    response = client.get(reverse("summaries:xlsx", args=[daily("MABES").pk]))
+    sheet = load_workbook(io.BytesIO(response.content))["Per satuan"]
+    cells = {row[0].value: row[1] for row in sheet.iter_rows(min_row=2)}
+    assert {code: (c.value, c.data_type) for code, c in cells.items()} == {
+        "POLDA-MALUKU": (FORMULAS[0], "s"),
+        "POLDA-SULSEL": (FORMULAS[1], "s"),
+        "POLDA-BANTEN": (FORMULAS[2], "s"),
+    }
+
+
+def built_operation():
+    from operations.models import Operation
+
+    return Operation.objects.get()
+
+
+def test_formula_helper_covers_every_prefix_in_xlsx_and_csv():
+    import csv
+
+    from openpyxl import Workbook
+
+    from pamilu.exports import csv_writer, xlsx_append
+
+    sheet = Workbook().active
+    xlsx_append(sheet, [*FORMULAS, "\rx", "biasa", -5, 3.5])
+    assert [c.data_type for c in sheet[1]] == ["s"] * 7 + ["n", "n"]
+    buffer = io.StringIO()
+    csv_writer(buffer).writerow([*FORMULAS, "\rx", "biasa", -5])
+    row = next(csv.reader(io.StringIO(buffer.getvalue())))
+    assert [v[:1] for v in row] == ["'"] * 6 + ["b", "-"]
+
+
+def test_every_spreadsheet_export_goes_through_the_helper():
+    """Any module that builds a workbook or a CSV writer uses pamilu.exports."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = []
+    for app in [
+        "accounts",
+        "audit",
+        "operations",
+        "personnel",
+        "reports",
+        "summaries",
+        "dashboard",
+        "pamilu",
+    ]:
+        for file in (root / app).rglob("*.py"):
+            text = file.read_text()
+            if file.name == "exports.py" and file.parent.name == "pamilu":
+                continue
+            builds = "Workbook(" in text or "csv.writer(" in text or "DictWriter(" in text
+            if builds and "pamilu.exports" not in text:
+                offenders.append(str(file.relative_to(root)))
+    assert offenders == []
