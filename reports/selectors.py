@@ -37,6 +37,7 @@ def reports_with_items(user) -> QuerySet[DailyReport]:
         Prefetch("activities", ReportActivity.objects.select_related("task_force")),
         Prefetch("incidents", Incident.objects.select_related("post").order_by("occurred_at")),
         Prefetch("attachments", Attachment.objects.order_by("uploaded_at")),
+        "flags",
     )
 
 
@@ -45,11 +46,14 @@ def report_in_scope(user, pk) -> DailyReport:
     return get_in_scope_or_404(user, reports_with_items(user), pk=pk)
 
 
-def review_queue(user) -> QuerySet[DailyReport]:
-    """Submitted reports of the units strictly below the reviewer's own, oldest day first."""
-    qs = reports_for(user).filter(status=ReportStatus.SUBMITTED)
+def review_queue(user, *, flag: str = "") -> QuerySet[DailyReport]:
+    """Submitted reports of the units strictly below the reviewer's own, oldest day first,
+    with their flags; `flag` keeps those carrying that flag."""
+    qs = reports_for(user).filter(status=ReportStatus.SUBMITTED).prefetch_related("flags")
     if user.unit_id is not None:
         qs = qs.exclude(unit_id=user.unit_id)
+    if flag:
+        qs = qs.filter(flags__code=flag)
     return qs.order_by("report_date", "submitted_at", "unit__path")
 
 

@@ -25,7 +25,16 @@ from audit.services import record
 from operations import clock
 from operations.models import Operation, Unit
 from pamilu.scoping import can_review_unit, can_write_for_unit
-from reports.models import Attachment, DailyReport, Incident, ReportActivity, ReportStatus
+from reports import notify, rules
+from reports.limits import RETURN_REASON_MAX
+from reports.models import (
+    Attachment,
+    DailyReport,
+    Incident,
+    ReportActivity,
+    ReportFlag,
+    ReportStatus,
+)
 from summaries.services import mark_stale_for_report
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
@@ -205,6 +214,7 @@ def report_create(
     report_date = report_date or clock.local_date(unit)
     check_report_date(operation=operation, unit=unit, report_date=report_date)
     _check_items(operation, activities, incidents)
+    rules.check_task_force_level(unit, activities)
     unknown = set(fields) - set(REPORT_FIELDS)
     if unknown:
         raise TypeError(f"unknown report fields: {sorted(unknown)}")
@@ -255,6 +265,7 @@ def report_update(
             code="frozen",
         )
     _check_items(locked.operation, activities, incidents)
+    rules.check_task_force_level(locked.unit, activities)
     before = _report_state(locked)
     for name, value in fields.items():
         setattr(locked, name, value)
@@ -280,18 +291,24 @@ def _claim(report: DailyReport, old: Iterable[str], **values) -> DailyReport:
 
 
 @transaction.atomic
-def report_submit(*, report: DailyReport, by, channel: str) -> DailyReport:
+def report_submit(
+    *, report: DailyReport, by, channel: str, confirm_warnings: Iterable[str] = ()
+) -> DailyReport:
     """Send a draft, or send a returned report again. After the deadline it is marked late
-    (by the first submission only), never refused."""
+    (by the first submission only), never refused.
+
+    The sending rules (reports.rules) raise ValidationError naming the field, or
+    rules.SendWarnings until the sender confirms each warning's code."""
     _check_writer(by, report.unit)
     now = timezone.now()
     late = clock.is_late(report.operation, report.unit, report.report_date, now)
     current = (
         DailyReport.objects.select_for_update()
-        .only("status", "first_submitted_at", "submitted_at")
+        .select_related("unit", "operation")
         .get(pk=report.pk)
     )
     previous, resubmit = current.status, current.first_submitted_at is not None
+    flags = rules.check_send(current, confirmed=confirm_warnings) if previous in EDITABLE else []
     fresh = _claim(
         report,
         EDITABLE,
@@ -310,7 +327,12 @@ def report_submit(*, report: DailyReport, by, channel: str) -> DailyReport:
             "status": [previous, fresh.status],
             "submitted_at": [current.submitted_at, now],
             **({} if resubmit else {"is_late": [False, fresh.is_late]}),
+            **({"flags": [None, [f.code for f in flags]]} if flags else {}),
         },
+    )
+    ReportFlag.objects.filter(report=fresh).delete()
+    ReportFlag.objects.bulk_create(
+        ReportFlag(report=fresh, code=f.code, detail=f.detail, confirmed=f.confirmed) for f in flags
     )
     mark_stale_for_report(report=fresh)
     return fresh
@@ -323,6 +345,10 @@ def report_return(*, report: DailyReport, by, channel: str, reason: str) -> Dail
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Tuliskan alasan pengembalian.")})
+    if len(reason) > RETURN_REASON_MAX:
+        raise ValidationError(
+            {"reason": _("Paling banyak %(n)s karakter.") % {"n": RETURN_REASON_MAX}}
+        )
     now = timezone.now()
     fresh = _claim(
         report,
@@ -344,6 +370,7 @@ def report_return(*, report: DailyReport, by, channel: str, reason: str) -> Dail
         },
     )
     mark_stale_for_report(report=fresh)
+    transaction.on_commit(lambda: notify.report_returned(report_id=fresh.pk))
     return fresh
 
 

@@ -17,6 +17,14 @@ NOON = dt.datetime(2024, 2, 14, 3, 0, tzinfo=UTC)
 DAY = dt.date(2024, 2, 14)
 
 
+# The fields of a report that meets the sending rules (reports.rules).
+FULL = {
+    "personnel_on_duty": 18,
+    "summary": "Situasi aman dan kondusif.",
+    "activities": [{"kind": "patroli", "count": 2, "personnel": 8}],
+}
+
+
 @pytest.fixture
 def op(tree):
     return builders.operation(tree.mabes)
@@ -43,7 +51,10 @@ def make_report(op, frozen):
     """make_report(user, status="draft", **fields): a report of the user's unit for DAY."""
 
     def _make(user, status="draft", reviewer=None, **fields):
+        # A report that meets the sending rules (reports.rules) unless a test says otherwise.
         fields.setdefault("personnel_on_duty", 18)
+        fields.setdefault("summary", "Situasi aman dan kondusif.")
+        fields.setdefault("activities", [{"kind": "patroli", "count": 2, "personnel": 8}])
         report = services.report_create(
             operation=op,
             unit=user.unit,
