@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "summaries.context_processors.notices",
+                "reports.context_processors.returned_reports",
             ],
         },
     },

@@ -19,6 +19,9 @@ def _flatten(detail, prefix: str = "") -> list[dict]:
     errors: list[dict] = []
     if isinstance(detail, dict):
         for key, value in detail.items():
+            if isinstance(key, int):  # a list serializer's errors by row index
+                errors.extend(_flatten(value, f"{prefix}[{key}]" if prefix else str(key)))
+                continue
             field = key if key != "non_field_errors" else ""
             name = f"{prefix}.{field}" if prefix and field else (field or prefix)
             errors.extend(_flatten(value, name))
