@@ -63,6 +63,7 @@ class ReportForm(forms.ModelForm):
             self.fields["operation"].disabled = True
             self.fields["report_date"].disabled = True
         on_duty = self.fields["personnel_on_duty"]
+        on_duty.required = False  # a draft may be incomplete; sending needs at least 1
         on_duty.validators.append(MaxValueValidator(limits.PERSONNEL_MAX))
         on_duty.widget.attrs["max"] = limits.PERSONNEL_MAX
         style_widgets(self)
