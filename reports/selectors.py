@@ -18,6 +18,7 @@ from reports.models import (
     ActivityKind,
     Attachment,
     DailyReport,
+    FlagCode,
     Incident,
     IncidentCategory,
     ReportActivity,
@@ -70,6 +71,7 @@ TRAIL_LABELS = {
     "activities": _("Kegiatan"),
     "incidents": _("Kejadian menonjol"),
     "attachments": _("Lampiran"),
+    "flags": _("Tanda untuk pemeriksa"),
 }
 ACTION_LABELS = {
     "report.create": _("Dibuat"),
@@ -87,6 +89,7 @@ CHOICE_FIELDS = {
     "kind": ActivityKind,
     "category": IncidentCategory,
     "severity": Severity,
+    "flags": FlagCode,
 }
 
 

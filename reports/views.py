@@ -190,7 +190,11 @@ def _report_form(request: HttpRequest, report: DailyReport | None) -> HttpRespon
         current = default_operation(user, today)
         current = current if current and operations.filter(pk=current.pk).exists() else None
         current = current or operations.order_by("-start_date").first()
-        initial = {"operation": current.pk if current else None, "report_date": today}
+        initial = {
+            "operation": current.pk if current else None,
+            "report_date": today,
+            "personnel_on_duty": None,  # typed in, not a 0 to overlook
+        }
     form = ReportForm(
         request.POST or None,
         request.FILES or None,

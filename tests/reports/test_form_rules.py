@@ -80,6 +80,8 @@ def test_form_shows_a_warning_with_a_confirm_box_and_sends_once_confirmed(
     assert response.url == reverse("reports:detail", args=[report.pk])
     assert report.status == "submitted"
     assert list(report.flags.values_list("code", "confirmed")) == [("personnel_drop", True)]
+    trail = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert "Tanda untuk pemeriksa</span>: Personel kurang dari separuh hari sebelumnya" in trail
 
 
 def test_detail_page_send_asks_to_confirm_warnings_there(client, personas, op, make_report):
