@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from operations import clock
 from operations.models import Operation, Unit, UnitKind
 from personnel.models import Assignment
-from reports.models import DailyReport, FlagCode, Incident, ReportStatus
+from reports.models import DailyReport, FlagCode, Incident, sent_q
 
 
 @dataclass(frozen=True)
@@ -196,7 +196,7 @@ def _warnings(report: DailyReport, has_incident: bool) -> list[SendWarning]:
             unit_id=report.unit_id,
             report_date=report.report_date - dt.timedelta(days=1),
         )
-        .exclude(status=ReportStatus.DRAFT)
+        .filter(sent_q())
         .values_list("personnel_on_duty", flat=True)
         .first()
     )
