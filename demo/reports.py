@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -20,6 +21,7 @@ from operations import clock
 from operations.models import UnitKind
 from operations.selectors import reporting_units
 from reports import facts
+from personnel.models import Assignment
 from reports.models import (
     ActivityKind,
     DailyReport,
@@ -101,6 +103,7 @@ def load(ctx: DemoContext) -> None:
     reviewers = {u.unit_id: u for u in User.objects.filter(role=Role.REVIEWER, unit__isnull=False)}
     task_forces = list(operation.task_forces.filter(level=UnitKind.POLRES))
     units = list(reporting_units(operation).order_by("path"))
+    strength = _strength(operation)
     days = [ctx.today - dt.timedelta(days=n) for n in range(DAYS - 1, -1, -1)]
     days = [d for d in days if operation.covers(d)]
 
@@ -119,9 +122,7 @@ def load(ctx: DemoContext) -> None:
                 unit=unit,
                 report_date=day,
                 status=plan["status"],
-                personnel_on_duty=rng.randint(60, 150)
-                if unit.kind == UnitKind.POLRES
-                else rng.randint(12, 30),
+                personnel_on_duty=_on_duty(rng, unit, strength),
                 summary=rng.choice(SUMMARIES),
                 obstacles=rng.choice(OBSTACLES),
                 next_day_plan=rng.choice(PLANS),
@@ -148,6 +149,9 @@ def load(ctx: DemoContext) -> None:
         rng = random.Random(plan["rng_seed"])
         for kind in rng.sample(list(ACTIVITY_PERSONNEL), rng.randint(3, 6)):
             low, high = ACTIVITY_PERSONNEL[kind]
+            # An activity never has more people than were on duty (reports.rules).
+            high = min(high, report.personnel_on_duty)
+            low = min(low, high)
             activities.append(
                 ReportActivity(
                     report=report,
@@ -196,6 +200,26 @@ def load(ctx: DemoContext) -> None:
             f"  reports: {len(reports)} daily reports, {len(incidents)} incidents "
             f"({operation.name}, {len(days)} days)"
         )
+
+
+def _strength(operation) -> dict[int, int]:
+    """Personnel serving under each unit by the sprin (one query): what reports.rules
+    holds the personnel on duty to. Warrants of the demo predate the operation."""
+    rows = (
+        Assignment.objects.filter(operation=operation)
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .values_list("unit_id", "n")
+    )
+    return dict(rows)
+
+
+def _on_duty(rng: random.Random, unit, strength: dict[int, int]) -> int:
+    """Most of the unit's strength on duty (60–100 %); without a sprin, a plausible count."""
+    total = strength.get(unit.pk)
+    if not total:
+        return rng.randint(60, 150) if unit.kind == UnitKind.POLRES else rng.randint(12, 30)
+    return rng.randint(max(1, (total * 6) // 10), total)
 
 
 def _plan_day(rng: random.Random, operation, unit, day: dt.date, now: dt.datetime):

@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "summaries.context_processors.notices",
+                "reports.context_processors.returned_reports",
             ],
         },
     },
@@ -220,6 +221,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "pamilu.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "pamilu.api.errors.exception_handler",
+    # JSON and form bodies over DATA_UPLOAD_MAX_MEMORY_SIZE: the API's JSON 413.
+    "DEFAULT_PARSER_CLASSES": [
+        "pamilu.api.parsers.BoundedJSONParser",
+        "pamilu.api.parsers.BoundedFormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "token": env_str("THROTTLE_TOKEN", "10/min"),
         "user": env_str("THROTTLE_USER", "600/min"),
@@ -264,6 +271,13 @@ PAMILU_ESCALATION_MINUTES_AFTER_DEADLINE = env_int(
 PAMILU_DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 60, minimum=5)
 # Benchmark only (bench/national.py): mounts the floor endpoints of testbed under /bench/.
 PAMILU_BENCH = env_bool("PAMILU_BENCH", default=False)
+# Personnel on duty a unit may report while no sprin covers it yet (reports.rules).
+PAMILU_PERSONNEL_CEILING = {
+    "mabes": env_int("PERSONNEL_CEILING_MABES", 300_000, minimum=1),
+    "polda": env_int("PERSONNEL_CEILING_POLDA", 40_000, minimum=1),
+    "polres": env_int("PERSONNEL_CEILING_POLRES", 3_000, minimum=1),
+    "polsek": env_int("PERSONNEL_CEILING_POLSEK", 300, minimum=1),
+}
 
 LOGGING = {
     "version": 1,

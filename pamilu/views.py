@@ -8,9 +8,9 @@ from django.views.decorators.http import require_GET
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Operators land on their reports; everyone else on the command-center dashboard."""
+    """Operators land on their unit's today (reports.home); everyone else on the dashboard."""
     if request.user.role == "operator":
-        return redirect("reports:list")
+        return redirect("reports:home" if request.user.unit_id else "reports:list")
     return redirect("dashboard")
 
 

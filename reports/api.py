@@ -33,7 +33,7 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from audit.models import Channel
 from pamilu.api.pagination import CappedCountPagination
-from reports import selectors, services
+from reports import rules, selectors, services
 from reports.models import DailyReport, IdempotencyKey
 from reports.serializers import (
     AttachmentSerializer,
@@ -43,6 +43,7 @@ from reports.serializers import (
     ReportSerializer,
     ReportUpdateSerializer,
     ReturnSerializer,
+    SubmitSerializer,
 )
 
 API = Channel.API
@@ -59,6 +60,42 @@ class IdempotencyKeyReused(exceptions.APIException):
     default_detail = _("Idempotency-Key ini sudah dipakai untuk permintaan dengan isi berbeda.")
     default_code = "idempotency_key_reused"
 
+
+class WarningsToConfirm(exceptions.APIException):
+    """The report breaks no rule but looks implausible: resend with the codes confirmed."""
+
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_code = "confirm_warnings"
+
+    def __init__(self, warnings: list[rules.SendWarning]):
+        super().__init__(
+            _("Periksa peringatan lalu kirim lagi dengan kodenya di confirm_warnings: %s")
+            % "; ".join(w.message for w in warnings)
+        )
+        self.error_items = [
+            {"field": w.field, "code": w.code, "message": w.message} for w in warnings
+        ]
+        self.extra_body = {"warnings": [w.as_dict() for w in warnings]}
+
+
+WARNINGS_ERROR = inline_serializer(
+    name="ReportSendWarnings",
+    fields={
+        "status": serializers.IntegerField(default=422),
+        "code": serializers.CharField(default="confirm_warnings"),
+        "detail": serializers.CharField(),
+        "errors": serializers.ListField(child=serializers.DictField()),
+        "warnings": inline_serializer(
+            name="ReportSendWarning",
+            many=True,
+            fields={
+                "code": serializers.CharField(),
+                "field": serializers.CharField(),
+                "message": serializers.CharField(),
+            },
+        ),
+    },
+)
 
 ERROR = inline_serializer(
     name="ReportApiError",
@@ -143,6 +180,8 @@ def _service(fn, **kwargs):
         return fn(**kwargs)
     except services.ReportStateError as exc:
         raise Conflict(" ".join(exc.messages)) from None
+    except rules.SendWarnings as exc:
+        raise WarningsToConfirm(exc.warnings) from None
     except DjangoPermissionDenied as exc:
         raise exceptions.PermissionDenied(str(exc) or None) from None
 
@@ -256,6 +295,7 @@ class ReportViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         send = data.pop("submit", False)
+        confirmed = data.pop("confirm_warnings", [])
         unit = data.pop("unit", None) or request.user.unit
         if unit is None:
             raise exceptions.ValidationError({"unit": [_("Pilih satuan pelapor.")]})
@@ -269,6 +309,7 @@ class ReportViewSet(
             activities=[dict(a) for a in data.pop("activities", [])],
             incidents=[dict(i) for i in data.pop("incidents", [])],
             submit=send,
+            confirm_warnings=confirmed,
             **data,
         )
         return self._written(report, status.HTTP_201_CREATED)
@@ -279,6 +320,7 @@ class ReportViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         send = data.pop("submit", False)
+        confirmed = data.pop("confirm_warnings", [])
         activities = data.pop("activities", None)
         incidents = data.pop("incidents", None)
         with transaction.atomic():
@@ -292,15 +334,49 @@ class ReportViewSet(
                 **data,
             )
             if send:
-                _service(services.report_submit, report=report, by=request.user, channel=API)
+                report = _service(
+                    services.report_submit,
+                    report=report,
+                    by=request.user,
+                    channel=API,
+                    confirm_warnings=confirmed,
+                )
         return self._out(report)
 
-    @extend_schema(request=None, responses=TRANSITION_RESPONSES)
+    @extend_schema(
+        request=SubmitSerializer,
+        responses={
+            **TRANSITION_RESPONSES,
+            400: _error(
+                _(
+                    "Laporan belum memenuhi syarat kirim: personel bertugas, kegiatan, "
+                    "ringkasan, kekuatan menurut sprin (kolom disebut di errors[].field)."
+                )
+            ),
+            422: OpenApiResponse(
+                WARNINGS_ERROR,
+                description=_(
+                    "Peringatan yang harus dikonfirmasi: kirim lagi dengan "
+                    '{"confirm_warnings": ["<kode>", ...]}.'
+                ),
+            ),
+        },
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        """Send a draft (or a returned report again); after the deadline it is marked late."""
+        """Send a draft (or a returned report again); after the deadline it is marked late.
+
+        The sending rules answer 400 naming the field; implausible values answer 422 with
+        warning codes, which the client confirms by sending again with `confirm_warnings`."""
+        report = self.get_object()
+        serializer = SubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
         report = _service(
-            services.report_submit, report=self.get_object(), by=request.user, channel=API
+            services.report_submit,
+            report=report,
+            by=request.user,
+            channel=API,
+            confirm_warnings=serializer.validated_data.get("confirm_warnings", []),
         )
         return self._out(report)
 

@@ -6,10 +6,12 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from operations.models import Operation, TaskForce, Unit
 from pamilu.api.scoped import ScopedChoicesMixin
+from reports import limits
 from reports.models import ActivityKind, DailyReport, IncidentCategory, Severity
 from reports.services import attachment_check
 
@@ -61,6 +63,10 @@ class ReportForm(ScopedChoicesMixin, forms.ModelForm):
         if editing:
             self.fields["operation"].disabled = True
             self.fields["report_date"].disabled = True
+        on_duty = self.fields["personnel_on_duty"]
+        on_duty.required = False  # a draft may be incomplete; sending needs at least 1
+        on_duty.validators.append(MaxValueValidator(limits.PERSONNEL_MAX))
+        on_duty.widget.attrs["max"] = limits.PERSONNEL_MAX
         style_widgets(self)
 
     def clean_attachment(self):
@@ -87,16 +93,20 @@ class ActivityForm(ScopedChoicesMixin, forms.Form):
     count = forms.IntegerField(
         label=_("Berapa kali"),
         min_value=1,
+        max_value=limits.ACTIVITY_COUNT_MAX,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     personnel = forms.IntegerField(
         label=_("Personel"),
         min_value=0,
+        max_value=limits.PERSONNEL_MAX,
         initial=0,
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    notes = forms.CharField(label=_("Keterangan"), max_length=255, required=False)
+    notes = forms.CharField(
+        label=_("Keterangan"), max_length=limits.ACTIVITY_NOTES_MAX, required=False
+    )
 
     def __init__(self, *args, task_forces=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,18 +134,45 @@ class IncidentForm(forms.Form):
         label=_("Pukul (waktu setempat)"),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
-    place = forms.CharField(label=_("Tempat / pos"), max_length=255)
+    place = forms.CharField(label=_("Tempat / pos"), max_length=limits.INCIDENT_PLACE_MAX)
     description = forms.CharField(
-        label=_("Uraian kejadian"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Uraian kejadian"),
+        max_length=limits.INCIDENT_DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     action_taken = forms.CharField(
-        label=_("Tindakan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Tindakan"),
+        max_length=limits.INCIDENT_ACTION_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
-    deaths = forms.IntegerField(label=_("MD"), min_value=0, initial=0, required=False)
-    injured_serious = forms.IntegerField(label=_("LB"), min_value=0, initial=0, required=False)
-    injured_light = forms.IntegerField(label=_("LR"), min_value=0, initial=0, required=False)
+    deaths = forms.IntegerField(
+        label=_("Meninggal dunia (MD)"),
+        min_value=0,
+        max_value=limits.CASUALTIES_MAX,
+        initial=0,
+        required=False,
+    )
+    injured_serious = forms.IntegerField(
+        label=_("Luka berat (LB)"),
+        min_value=0,
+        max_value=limits.CASUALTIES_MAX,
+        initial=0,
+        required=False,
+    )
+    injured_light = forms.IntegerField(
+        label=_("Luka ringan (LR)"),
+        min_value=0,
+        max_value=limits.CASUALTIES_MAX,
+        initial=0,
+        required=False,
+    )
     loss_rupiah = forms.IntegerField(
-        label=_("Kerugian (Rp)"), min_value=0, initial=0, required=False
+        label=_("Kerugian materiil (Rp)"),
+        min_value=0,
+        max_value=limits.LOSS_RUPIAH_MAX,
+        initial=0,
+        required=False,
     )
     forwarded_to_gakkumdu = forms.BooleanField(
         label=_("Diteruskan ke Sentra Gakkumdu"), required=False
@@ -163,8 +200,12 @@ class IncidentForm(forms.Form):
         }
 
 
-ActivityFormSet = forms.formset_factory(ActivityForm, extra=2, can_delete=True, max_num=50)
-IncidentFormSet = forms.formset_factory(IncidentForm, extra=1, can_delete=True, max_num=30)
+ActivityFormSet = forms.formset_factory(
+    ActivityForm, extra=2, can_delete=True, max_num=limits.ACTIVITIES_MAX, validate_max=True
+)
+IncidentFormSet = forms.formset_factory(
+    IncidentForm, extra=1, can_delete=True, max_num=limits.INCIDENTS_MAX, validate_max=True
+)
 
 
 def incident_initial(report: DailyReport) -> list[dict]:
@@ -204,7 +245,7 @@ class ReturnForm(forms.Form):
     reason = forms.CharField(
         label=_("Alasan pengembalian"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+        max_length=limits.RETURN_REASON_MAX,
     )
 
     def __init__(self, *args, **kwargs):

@@ -6,12 +6,26 @@ import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from operations.models import Operation, Post, TaskForce, Unit
+from reports import limits
+
+
+def _text(label, limit: int, **kwargs) -> models.TextField:
+    """A TextField whose limit the form, the API and full_clean see (and a constraint holds)."""
+    return models.TextField(
+        label, max_length=limit, validators=[MaxLengthValidator(limit)], **kwargs
+    )
+
+
+def _count(label, limit: int, **kwargs) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(label, validators=[MaxValueValidator(limit)], **kwargs)
 
 
 class ReportStatus(models.TextChoices):
@@ -45,10 +59,10 @@ class DailyReport(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )
-    personnel_on_duty = models.PositiveIntegerField(_("personel bertugas"), default=0)
-    summary = models.TextField(_("ringkasan kegiatan"), blank=True)
-    obstacles = models.TextField(_("hambatan"), blank=True)
-    next_day_plan = models.TextField(_("rencana kegiatan esok hari"), blank=True)
+    personnel_on_duty = _count(_("personel bertugas"), limits.PERSONNEL_MAX, default=0)
+    summary = _text(_("ringkasan kegiatan"), limits.SUMMARY_MAX, blank=True)
+    obstacles = _text(_("hambatan"), limits.OBSTACLES_MAX, blank=True)
+    next_day_plan = _text(_("rencana kegiatan esok hari"), limits.NEXT_DAY_PLAN_MAX, blank=True)
     is_late = models.BooleanField(_("terlambat"), default=False)
     first_submitted_at = models.DateTimeField(_("pertama dikirim"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("dikirim"), null=True, blank=True)
@@ -61,7 +75,7 @@ class DailyReport(models.Model):
         blank=True,
         related_name="+",
     )
-    return_reason = models.TextField(_("alasan pengembalian"), blank=True)
+    return_reason = _text(_("alasan pengembalian"), limits.RETURN_REASON_MAX, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("dibuat oleh"),
@@ -104,10 +118,54 @@ class DailyReport(models.Model):
                 condition=Q(status=ReportStatus.DRAFT) | Q(submitted_at__isnull=False),
                 name="report_sent_has_submitted_at",
             ),
+            models.CheckConstraint(
+                condition=Q(personnel_on_duty__lte=limits.PERSONNEL_MAX),
+                name="report_personnel_bounded",
+            ),
+            models.CheckConstraint(
+                condition=Q(LessThanOrEqual(Length("summary"), limits.SUMMARY_MAX))
+                & Q(LessThanOrEqual(Length("obstacles"), limits.OBSTACLES_MAX))
+                & Q(LessThanOrEqual(Length("next_day_plan"), limits.NEXT_DAY_PLAN_MAX))
+                & Q(LessThanOrEqual(Length("return_reason"), limits.RETURN_REASON_MAX)),
+                name="report_text_bounded",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Anev {self.unit} {self.report_date:%d/%m/%Y}"
+
+
+class FlagCode(models.TextChoices):
+    """What the reviewer is told about a sent report (warnings the sender confirmed, and
+    facts worth a second look that never need confirming)."""
+
+    PERSONNEL_DROP = "personnel_drop", _("Personel kurang dari separuh hari sebelumnya")
+    INCIDENTS_ELSEWHERE = "incidents_elsewhere", _("Tanpa kejadian, padahal pos satuan mencatat")
+    ACTIVITY_PERSONNEL_SUM = (
+        "activity_personnel_sum",
+        _("Jumlah personel kegiatan melebihi personel bertugas"),
+    )
+
+
+class ReportFlag(models.Model):
+    """One flag on a sent report, written when it is sent (and rewritten when sent again)."""
+
+    report = models.ForeignKey(
+        DailyReport, verbose_name=_("laporan"), on_delete=models.CASCADE, related_name="flags"
+    )
+    code = models.CharField(_("tanda"), max_length=30, choices=FlagCode.choices)
+    detail = models.CharField(_("rincian"), max_length=255, blank=True)
+    confirmed = models.BooleanField(_("dikonfirmasi pengirim"), default=False)
+
+    class Meta:
+        verbose_name = _("tanda laporan")
+        verbose_name_plural = _("tanda laporan")
+        ordering = ["report", "code"]
+        indexes = [models.Index(fields=["code", "report"], name="report_flag_code_idx")]
+        constraints = [models.UniqueConstraint(fields=["report", "code"], name="report_flag_once")]
+
+    def __str__(self) -> str:
+        return self.get_code_display()
 
 
 class ActivityKind(models.TextChoices):
@@ -130,16 +188,24 @@ class ReportActivity(models.Model):
     task_force = models.ForeignKey(
         TaskForce, verbose_name=_("satgas"), on_delete=models.PROTECT, null=True, blank=True
     )
-    count = models.PositiveIntegerField(_("jumlah kegiatan"), validators=[MinValueValidator(1)])
-    personnel = models.PositiveIntegerField(_("jumlah personel"), default=0)
-    notes = models.CharField(_("keterangan"), max_length=255, blank=True)
+    count = models.PositiveIntegerField(
+        _("jumlah kegiatan"),
+        validators=[MinValueValidator(1), MaxValueValidator(limits.ACTIVITY_COUNT_MAX)],
+    )
+    personnel = _count(_("jumlah personel"), limits.PERSONNEL_MAX, default=0)
+    notes = models.CharField(_("keterangan"), max_length=limits.ACTIVITY_NOTES_MAX, blank=True)
 
     class Meta:
         verbose_name = _("kegiatan")
         verbose_name_plural = _("kegiatan")
         ordering = ["report", "kind"]
         constraints = [
-            models.CheckConstraint(condition=Q(count__gte=1), name="activity_count_positive")
+            models.CheckConstraint(condition=Q(count__gte=1), name="activity_count_positive"),
+            models.CheckConstraint(
+                condition=Q(count__lte=limits.ACTIVITY_COUNT_MAX)
+                & Q(personnel__lte=limits.PERSONNEL_MAX),
+                name="activity_counts_bounded",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -191,16 +257,20 @@ class Incident(models.Model):
         _("tingkat"), max_length=10, choices=Severity.choices, default=Severity.HIJAU
     )
     occurred_at = models.DateTimeField(_("waktu kejadian"))
-    place = models.CharField(_("tempat"), max_length=255)
+    place = models.CharField(_("tempat"), max_length=limits.INCIDENT_PLACE_MAX)
     post = models.ForeignKey(
         Post, verbose_name=_("pos/TPS"), on_delete=models.SET_NULL, null=True, blank=True
     )
-    description = models.TextField(_("uraian kejadian"))
-    action_taken = models.TextField(_("tindakan"), blank=True)
-    deaths = models.PositiveIntegerField(_("meninggal dunia (MD)"), default=0)
-    injured_serious = models.PositiveIntegerField(_("luka berat (LB)"), default=0)
-    injured_light = models.PositiveIntegerField(_("luka ringan (LR)"), default=0)
-    loss_rupiah = models.PositiveBigIntegerField(_("kerugian materiil (Rp)"), default=0)
+    description = _text(_("uraian kejadian"), limits.INCIDENT_DESCRIPTION_MAX)
+    action_taken = _text(_("tindakan"), limits.INCIDENT_ACTION_MAX, blank=True)
+    deaths = _count(_("meninggal dunia (MD)"), limits.CASUALTIES_MAX, default=0)
+    injured_serious = _count(_("luka berat (LB)"), limits.CASUALTIES_MAX, default=0)
+    injured_light = _count(_("luka ringan (LR)"), limits.CASUALTIES_MAX, default=0)
+    loss_rupiah = models.PositiveBigIntegerField(
+        _("kerugian materiil (Rp)"),
+        default=0,
+        validators=[MaxValueValidator(limits.LOSS_RUPIAH_MAX)],
+    )
     forwarded_to_gakkumdu = models.BooleanField(_("diteruskan ke Sentra Gakkumdu"), default=False)
     latitude = models.DecimalField(
         _("lintang"), max_digits=9, decimal_places=6, null=True, blank=True
@@ -218,6 +288,20 @@ class Incident(models.Model):
             models.Index(fields=["unit", "occurred_at"], name="incident_unit_time_idx"),
             models.Index(
                 fields=["operation", "report_date", "report_status"], name="incident_op_day_idx"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deaths__lte=limits.CASUALTIES_MAX)
+                & Q(injured_serious__lte=limits.CASUALTIES_MAX)
+                & Q(injured_light__lte=limits.CASUALTIES_MAX)
+                & Q(loss_rupiah__lte=limits.LOSS_RUPIAH_MAX),
+                name="incident_counts_bounded",
+            ),
+            models.CheckConstraint(
+                condition=Q(LessThanOrEqual(Length("description"), limits.INCIDENT_DESCRIPTION_MAX))
+                & Q(LessThanOrEqual(Length("action_taken"), limits.INCIDENT_ACTION_MAX)),
+                name="incident_text_bounded",
             ),
         ]
 

@@ -18,6 +18,7 @@ from reports.models import (
     ActivityKind,
     Attachment,
     DailyReport,
+    FlagCode,
     Incident,
     IncidentCategory,
     ReportActivity,
@@ -50,6 +51,7 @@ def reports_with_items(user) -> QuerySet[DailyReport]:
         Prefetch("activities", ReportActivity.objects.select_related("task_force")),
         Prefetch("incidents", Incident.objects.select_related("post").order_by("occurred_at")),
         Prefetch("attachments", Attachment.objects.order_by("uploaded_at")),
+        "flags",
     )
 
 
@@ -58,11 +60,14 @@ def report_in_scope(user, pk) -> DailyReport:
     return get_in_scope_or_404(user, reports_with_items(user), pk=pk)
 
 
-def review_queue(user) -> QuerySet[DailyReport]:
-    """Submitted reports of the units strictly below the reviewer's own, oldest day first."""
-    qs = reports_for(user).filter(status=ReportStatus.SUBMITTED)
+def review_queue(user, *, flag: str = "") -> QuerySet[DailyReport]:
+    """Submitted reports of the units strictly below the reviewer's own, oldest day first,
+    with their flags; `flag` keeps those carrying that flag."""
+    qs = reports_for(user).filter(status=ReportStatus.SUBMITTED).prefetch_related("flags")
     if user.unit_id is not None:
         qs = qs.exclude(unit_id=user.unit_id)
+    if flag:
+        qs = qs.filter(flags__code=flag)
     return qs.order_by(*QUEUE_ORDER)
 
 
@@ -79,6 +84,7 @@ TRAIL_LABELS = {
     "activities": _("Kegiatan"),
     "incidents": _("Kejadian menonjol"),
     "attachments": _("Lampiran"),
+    "flags": _("Tanda untuk pemeriksa"),
 }
 ACTION_LABELS = {
     "report.create": _("Dibuat"),
@@ -96,6 +102,7 @@ CHOICE_FIELDS = {
     "kind": ActivityKind,
     "category": IncidentCategory,
     "severity": Severity,
+    "flags": FlagCode,
 }
 
 

@@ -11,7 +11,8 @@ from operations.models import Operation, Post, TaskForce, Unit
 from operations.selectors import operations_for
 from pamilu.api.scoped import ScopedRelationsMixin
 from pamilu.scoping import visible_units
-from reports.models import Attachment, DailyReport, Incident, ReportActivity
+from reports import limits
+from reports.models import Attachment, DailyReport, FlagCode, Incident, ReportActivity
 
 
 class ActivitySerializer(ScopedRelationsMixin, serializers.ModelSerializer):
@@ -81,8 +82,9 @@ class ReportSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     report_date = serializers.DateField(
         required=False, help_text=_("Kosongkan untuk hari ini di zona waktu satuan.")
     )
-    activities = ActivitySerializer(many=True, required=False)
-    incidents = IncidentSerializer(many=True, required=False)
+    activities = ActivitySerializer(many=True, required=False, max_length=limits.ACTIVITIES_MAX)
+    incidents = IncidentSerializer(many=True, required=False, max_length=limits.INCIDENTS_MAX)
+    flags = serializers.SerializerMethodField()
     attachments = AttachmentSerializer(many=True, read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     submit = serializers.BooleanField(
@@ -92,6 +94,15 @@ class ReportSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
         help_text=_(
             "true: kirim laporan ke pemeriksa dalam permintaan yang sama (satu transaksi: "
             "tersimpan dan terkirim, atau tidak sama sekali)."
+        ),
+    )
+    confirm_warnings = serializers.ListField(
+        child=serializers.ChoiceField(choices=FlagCode.choices),
+        write_only=True,
+        required=False,
+        max_length=len(FlagCode.choices),
+        help_text=_(
+            "Dengan submit: kode peringatan (dari tanggapan 422) yang dikonfirmasi pengirim."
         ),
     )
 
@@ -117,9 +128,11 @@ class ReportSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
             "activities",
             "incidents",
             "attachments",
+            "flags",
             "created_at",
             "updated_at",
             "submit",
+            "confirm_warnings",
         ]
         read_only_fields = [
             "status",
@@ -145,6 +158,10 @@ class ReportSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
             if not self.fields["unit"].read_only:
                 self.fields["unit"].queryset = visible_units(user)
 
+    def get_flags(self, obj: DailyReport) -> list[str]:
+        """Codes the reviewer is shown (set when the report was sent)."""
+        return [flag.code for flag in obj.flags.all()]
+
 
 class ReportUpdateSerializer(ReportSerializer):
     operation = serializers.PrimaryKeyRelatedField(read_only=True)
@@ -153,7 +170,16 @@ class ReportUpdateSerializer(ReportSerializer):
 
 
 class ReturnSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = serializers.CharField(max_length=limits.RETURN_REASON_MAX)
+
+
+class SubmitSerializer(serializers.Serializer):
+    confirm_warnings = serializers.ListField(
+        child=serializers.ChoiceField(choices=FlagCode.choices),
+        required=False,
+        max_length=len(FlagCode.choices),
+        help_text=_("Kode peringatan (dari tanggapan 422) yang dikonfirmasi pengirim."),
+    )
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):

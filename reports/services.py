@@ -23,8 +23,16 @@ from audit.services import record
 from operations import clock
 from operations.models import Operation, Unit
 from pamilu.scoping import can_review_unit, can_write_for_unit
-from reports import facts, items
-from reports.models import Attachment, DailyReport, ReportStatus
+from reports import facts, items, notify, rules
+from reports.limits import RETURN_REASON_MAX
+from reports.models import (
+    Attachment,
+    DailyReport,
+    Incident,
+    ReportActivity,
+    ReportFlag,
+    ReportStatus,
+)
 from summaries.services import mark_stale_for_report
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
@@ -188,6 +196,7 @@ def report_create(
     activities: list[dict] | None = None,
     incidents: list[dict] | None = None,
     submit: bool = False,
+    confirm_warnings: Iterable[str] = (),
     **fields,
 ) -> DailyReport:
     """A draft report of `unit` for `report_date` (default: the unit's own today); with
@@ -197,6 +206,7 @@ def report_create(
     report_date = report_date or clock.local_date(unit)
     check_report_date(operation=operation, unit=unit, report_date=report_date)
     _check_items(operation, activities, incidents)
+    rules.check_task_force_level(unit, activities)
     unknown = set(fields) - set(REPORT_FIELDS)
     if unknown:
         raise TypeError(f"unknown report fields: {sorted(unknown)}")
@@ -242,7 +252,9 @@ def report_create(
         # report_submit's own body, in this transaction (no savepoint of its own); the
         # sent report keeps the items just written.
         with facts.incidents_written_as(report, ReportStatus.SUBMITTED):
-            sent = report_submit.__wrapped__(report=report, by=by, channel=channel)
+            sent = report_submit.__wrapped__(
+                report=report, by=by, channel=channel, confirm_warnings=confirm_warnings
+            )
         report = facts.carry_items(source=report, target=sent)
     return report
 
@@ -270,6 +282,7 @@ def report_update(
             code="frozen",
         )
     _check_items(locked.operation, activities, incidents)
+    rules.check_task_force_level(locked.unit, activities)
     before = _report_state(locked)
     for name, value in fields.items():
         setattr(locked, name, value)
@@ -302,9 +315,14 @@ def _claim(
 
 
 @transaction.atomic
-def report_submit(*, report: DailyReport, by, channel: str) -> DailyReport:
+def report_submit(
+    *, report: DailyReport, by, channel: str, confirm_warnings: Iterable[str] = ()
+) -> DailyReport:
     """Send a draft, or send a returned report again. After the deadline it is marked late
-    (by the first submission only), never refused."""
+    (by the first submission only), never refused.
+
+    The sending rules (reports.rules) raise ValidationError naming the field, or
+    rules.SendWarnings until the sender confirms each warning's code."""
     _check_writer(by, report.unit)
     now = timezone.now()
     late = clock.is_late(report.operation, report.unit, report.report_date, now)
@@ -315,6 +333,7 @@ def report_submit(*, report: DailyReport, by, channel: str) -> DailyReport:
     )
     previous, resubmit = current.status, current.first_submitted_at is not None
     submitted_before = current.submitted_at
+    flags = rules.check_send(current, confirmed=confirm_warnings) if previous in EDITABLE else []
     fresh = _claim(
         report,
         EDITABLE,
@@ -335,7 +354,12 @@ def report_submit(*, report: DailyReport, by, channel: str) -> DailyReport:
             "status": [previous, fresh.status],
             "submitted_at": [submitted_before, now],
             **({} if resubmit else {"is_late": [False, fresh.is_late]}),
+            **({"flags": [None, [f.code for f in flags]]} if flags else {}),
         },
+    )
+    ReportFlag.objects.filter(report=fresh).delete()
+    ReportFlag.objects.bulk_create(
+        ReportFlag(report=fresh, code=f.code, detail=f.detail, confirmed=f.confirmed) for f in flags
     )
     mark_stale_for_report(report=fresh)
     return fresh
@@ -348,6 +372,10 @@ def report_return(*, report: DailyReport, by, channel: str, reason: str) -> Dail
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Tuliskan alasan pengembalian.")})
+    if len(reason) > RETURN_REASON_MAX:
+        raise ValidationError(
+            {"reason": _("Paling banyak %(n)s karakter.") % {"n": RETURN_REASON_MAX}}
+        )
     now = timezone.now()
     fresh = _claim(
         report,
@@ -370,6 +398,7 @@ def report_return(*, report: DailyReport, by, channel: str, reason: str) -> Dail
         },
     )
     mark_stale_for_report(report=fresh)
+    transaction.on_commit(lambda: notify.report_returned(report_id=fresh.pk))
     return fresh
 
 

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from reports import views
+from reports import home, views
 
 app_name = "reports"
 urlpatterns = [
+    path("reports/today/", home.kapolsek_home, name="home"),
     path("reports/", views.report_list, name="list"),
     path("reports/queue/", views.review_queue, name="queue"),
     path("reports/new/", views.report_create, name="create"),

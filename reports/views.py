@@ -6,6 +6,8 @@ through reports.services with channel "web".
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +22,7 @@ from operations import clock
 from operations.selectors import default_operation, operations_for
 from pamilu.paging import CappedPaginator
 from pamilu.scoping import can_review_unit, can_write_for_unit
-from reports import selectors, services
+from reports import rules, selectors, services
 from reports.forms import (
     ActivityFormSet,
     IncidentFormSet,
@@ -29,7 +31,7 @@ from reports.forms import (
     activity_initial,
     incident_initial,
 )
-from reports.models import DailyReport, ReportStatus
+from reports.models import DailyReport, FlagCode, ReportStatus
 
 WEB = Channel.WEB
 
@@ -68,14 +70,28 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    """Submitted reports from the reviewer's subtree, oldest day first."""
-    qs = selectors.review_queue(request.user)
+    """Submitted reports from the reviewer's subtree, oldest day first; `?flag=` keeps the
+    reports carrying that flag."""
+    flag = request.GET.get("flag", "")
+    flag = flag if flag in FlagCode.values else ""
+    qs = selectors.review_queue(request.user, flag=flag)
     page = CappedPaginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "reports/queue.html", {"page": page})
+    return render(
+        request,
+        "reports/queue.html",
+        {
+            "page": page,
+            "flag": flag,
+            "flags": FlagCode.choices,
+            "query_string": f"flag={flag}" if flag else "",
+        },
+    )
 
 
-def _formsets(request, *, operation, report=None):
-    task_forces = operation.task_forces.all() if operation else None
+def _formsets(request, *, operation, unit, report=None):
+    task_forces = (
+        operation.task_forces.filter(level=rules.task_force_level(unit)) if operation else None
+    )
     data = request.POST if request.method == "POST" else None
     activities = ActivityFormSet(
         data,
@@ -89,24 +105,72 @@ def _formsets(request, *, operation, report=None):
     return activities, incidents
 
 
-def _items(formset, **kwargs) -> list[dict]:
-    """Rows to keep: existing rows unless marked for deletion, and filled-in new rows."""
-    kept = []
+def _items(formset, **kwargs) -> tuple[list[dict], list[int]]:
+    """Rows to keep (existing rows unless marked for deletion, and filled-in new rows), and
+    the index of each one's form, so that a service error on row n finds its form."""
+    kept, indices = [], []
     for index, form in enumerate(formset.forms):
         existing = index < formset.initial_form_count()
         if not (existing or form.has_changed()) or not form.is_valid():
             continue
         if not form.cleaned_data.get("DELETE"):
             kept.append(form.as_item(**kwargs))
-    return kept
+            indices.append(index)
+    return kept, indices
 
 
-def _apply_service_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
+ROW_ERROR = re.compile(r"^(activities|incidents)\[(\d+)\]\.(\w+)$")
+
+
+def _apply_service_errors(form, exc: ValidationError, *, rows=None, sections=None) -> None:
+    """Put each service error beside its field: report fields, rows ("activities[2].personnel")
+    and whole sections ("activities"); anything else at the top."""
+    if not hasattr(exc, "error_dict"):
         form.add_error(None, exc.messages)
+        return
+    for field, errors in exc.message_dict.items():
+        row = ROW_ERROR.match(field)
+        if row and rows is not None:
+            formset, indices = rows[row[1]]
+            number, name = int(row[2]), row[3]
+            if number < len(indices) and name in formset.forms[indices[number]].fields:
+                formset.forms[indices[number]].add_error(name, errors)
+                continue
+        if sections is not None and field in sections:
+            sections[field].extend(errors)
+        elif field in form.fields:
+            form.add_error(field, errors)
+        else:
+            form.add_error(None, errors)
+
+
+def _error_summary(form, activities, incidents, sections) -> list[dict]:
+    """Every error of the page, in page order, each with the id of the field it is about."""
+    items = []
+
+    def add(bound_form, prefix_label=""):
+        for name, errors in bound_form.errors.items():
+            if name == "__all__":
+                for error in errors:
+                    items.append({"anchor": "report-form", "label": prefix_label, "text": error})
+                continue
+            field = bound_form[name]
+            label = f"{prefix_label}{field.label}"
+            for error in errors:
+                items.append({"anchor": field.id_for_label, "label": label, "text": error})
+
+    add(form)
+    for key, formset, title in (
+        ("activities", activities, _("Kegiatan")),
+        ("incidents", incidents, _("Kejadian")),
+    ):
+        for error in formset.non_form_errors():
+            items.append({"anchor": f"section-{key}", "label": title, "text": error})
+        for error in sections.get(key, []):
+            items.append({"anchor": f"section-{key}", "label": title, "text": error})
+        for number, row in enumerate(formset.forms, start=1):
+            add(row, f"{title} {number} · ")
+    return items
 
 
 def _report_form(request: HttpRequest, report: DailyReport | None) -> HttpResponse:
@@ -114,12 +178,21 @@ def _report_form(request: HttpRequest, report: DailyReport | None) -> HttpRespon
     unit = report.unit if report else user.unit
     if unit is None or not can_write_for_unit(user, unit):
         raise PermissionDenied
-    operations = operations_for(user).filter(unit__path__in=unit.ancestor_paths())
     today = clock.local_date(unit)
+    operations = operations_for(user).filter(unit__path__in=unit.ancestor_paths())
+    if report is None:
+        # A new report is for an operation running today in the unit's zone.
+        operations = operations.filter(start_date__lte=today, end_date__gte=today)
     initial = {}
     if report is None:
         current = default_operation(user, today)
-        initial = {"operation": current.pk if current else None, "report_date": today}
+        current = current if current and operations.filter(pk=current.pk).exists() else None
+        current = current or operations.order_by("-start_date").first()
+        initial = {
+            "operation": current.pk if current else None,
+            "report_date": today,
+            "personnel_on_duty": None,  # typed in, not a 0 to overlook
+        }
     form = ReportForm(
         request.POST or None,
         request.FILES or None,
@@ -134,7 +207,10 @@ def _report_form(request: HttpRequest, report: DailyReport | None) -> HttpRespon
         operation = form.cleaned_data["operation"]
     elif operation is None and initial.get("operation"):
         operation = operations.filter(pk=initial["operation"]).first()
-    activities, incidents = _formsets(request, operation=operation, report=report)
+    activities, incidents = _formsets(request, operation=operation, unit=unit, report=report)
+    sections: dict[str, list[str]] = {"activities": [], "incidents": []}
+    warnings: list[rules.SendWarning] = []
+    confirmed = request.POST.getlist("confirm_warnings") if request.method == "POST" else []
 
     if request.method == "POST":
         valid = form.is_valid() & activities.is_valid() & incidents.is_valid()
@@ -146,6 +222,12 @@ def _report_form(request: HttpRequest, report: DailyReport | None) -> HttpRespon
                 for name in ["personnel_on_duty", "summary", "obstacles", "next_day_plan"]
             }
             fields["personnel_on_duty"] = fields["personnel_on_duty"] or 0
+            activity_items, activity_rows = _items(activities)
+            incident_items, incident_rows = _items(incidents, unit=unit, day=day)
+            rows = {
+                "activities": (activities, activity_rows),
+                "incidents": (incidents, incident_rows),
+            }
             try:
                 send = request.POST.get("action") == "submit"
                 with transaction.atomic():
@@ -158,9 +240,10 @@ def _report_form(request: HttpRequest, report: DailyReport | None) -> HttpRespon
                             report_date=day,
                             by=user,
                             channel=WEB,
-                            activities=_items(activities),
-                            incidents=_items(incidents, unit=unit, day=day),
+                            activities=activity_items,
+                            incidents=incident_items,
                             submit=send and not data.get("attachment"),
+                            confirm_warnings=confirmed,
                             **fields,
                         )
                     else:
@@ -168,8 +251,8 @@ def _report_form(request: HttpRequest, report: DailyReport | None) -> HttpRespon
                             report=report,
                             by=user,
                             channel=WEB,
-                            activities=_items(activities),
-                            incidents=_items(incidents, unit=unit, day=day),
+                            activities=activity_items,
+                            incidents=incident_items,
                             **fields,
                         )
                     if data.get("attachment"):
@@ -177,22 +260,29 @@ def _report_form(request: HttpRequest, report: DailyReport | None) -> HttpRespon
                             report=report, by=user, channel=WEB, upload=data["attachment"]
                         )
                     if send and report.status != ReportStatus.SUBMITTED:
-                        report = services.report_submit(report=report, by=user, channel=WEB)
-            except ValidationError as exc:
+                        report = services.report_submit(
+                            report=report, by=user, channel=WEB, confirm_warnings=confirmed
+                        )
+            except (ValidationError, rules.SendWarnings) as exc:
                 if (
                     report is not None
                     and report.pk
                     and not DailyReport.objects.filter(pk=report.pk).exists()
                 ):
                     report = None
-                _apply_service_errors(form, exc)
+                if isinstance(exc, rules.SendWarnings):
+                    warnings = exc.warnings
+                else:
+                    _apply_service_errors(form, exc, rows=rows, sections=sections)
             else:
                 if report.status == ReportStatus.SUBMITTED:
                     messages.success(request, _("Laporan terkirim ke pemeriksa."))
                 else:
                     messages.success(request, _("Draf laporan tersimpan."))
                 return redirect("reports:detail", pk=report.pk)
-        messages.error(request, _("Laporan belum tersimpan: periksa isian yang ditandai."))
+    errors = (
+        _error_summary(form, activities, incidents, sections) if request.method == "POST" else []
+    )
     return render(
         request,
         "reports/form.html",
@@ -203,8 +293,17 @@ def _report_form(request: HttpRequest, report: DailyReport | None) -> HttpRespon
             "report": report,
             "unit": unit,
             "today": today,
+            "errors": errors,
+            "sections": sections,
+            "warnings": warnings,
+            "warnings_by_field": {
+                field: [w for w in warnings if w.field == field]
+                for field in {w.field for w in warnings}
+            },
+            "confirmed": confirmed,
+            "deadline": clock.report_deadline(operation, unit, today) if operation else None,
         },
-        status=400 if request.method == "POST" else 200,
+        status=(422 if warnings and not errors else 400) if request.method == "POST" else 200,
     )
 
 
@@ -223,7 +322,12 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def report_detail(request: HttpRequest, pk: int, return_form: ReturnForm | None = None):
+def report_detail(
+    request: HttpRequest,
+    pk: int,
+    return_form: ReturnForm | None = None,
+    warnings: list | None = None,
+):
     report = selectors.report_in_scope(request.user, pk)
     user = request.user
     can_write = can_write_for_unit(user, report.unit)
@@ -238,8 +342,9 @@ def report_detail(request: HttpRequest, pk: int, return_form: ReturnForm | None 
             "can_review": can_review and report.status == ReportStatus.SUBMITTED,
             "return_form": return_form or ReturnForm(),
             "deadline": clock.report_deadline(report.operation, report.unit, report.report_date),
+            "warnings": warnings or [],
         },
-        status=400 if return_form is not None else 200,
+        status=400 if return_form is not None else 422 if warnings else 200,
     )
 
 
@@ -255,11 +360,22 @@ def _transition(request, pk, action) -> HttpResponse:
 @login_required
 @require_POST
 def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    def submit(report):
-        services.report_submit(report=report, by=request.user, channel=WEB)
+    """Send from the report's page; warnings come back there with a confirm box each."""
+    report = selectors.report_in_scope(request.user, pk)
+    try:
+        services.report_submit(
+            report=report,
+            by=request.user,
+            channel=WEB,
+            confirm_warnings=request.POST.getlist("confirm_warnings"),
+        )
+    except rules.SendWarnings as exc:
+        return report_detail(request, pk, warnings=exc.warnings)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
         messages.success(request, _("Laporan terkirim ke pemeriksa."))
-
-    return _transition(request, pk, submit)
+    return redirect("reports:detail", pk=report.pk)
 
 
 @login_required

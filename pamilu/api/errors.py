@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from rest_framework import exceptions, status
@@ -17,6 +19,9 @@ def _flatten(detail, prefix: str = "") -> list[dict]:
     errors: list[dict] = []
     if isinstance(detail, dict):
         for key, value in detail.items():
+            if isinstance(key, int):  # a list serializer's errors by row index
+                errors.extend(_flatten(value, f"{prefix}[{key}]" if prefix else str(key)))
+                continue
             field = key if key != "non_field_errors" else ""
             name = f"{prefix}.{field}" if prefix and field else (field or prefix)
             errors.extend(_flatten(value, name))
@@ -37,7 +42,23 @@ def _flatten(detail, prefix: str = "") -> list[dict]:
     return errors
 
 
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+
+def _too_large() -> PayloadTooLarge:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    size = f"{limit:,}".replace(",", ".")
+    return PayloadTooLarge(
+        f"Isi permintaan melebihi batas {size} byte ({limit / (1024 * 1024):.1f} MB, "
+        "DATA_UPLOAD_MAX_MEMORY_SIZE)."
+    )
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):
+        exc = _too_large()
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, IntegrityError):
@@ -56,8 +77,9 @@ def exception_handler(exc, context):
         detail_obj = getattr(exc, "detail", str(exc))
         detail = str(detail_obj)
         code = getattr(detail_obj, "code", None) or getattr(exc, "default_code", "error")
-        errors = []
+        errors = list(getattr(exc, "error_items", []))
     body = {"status": response.status_code, "code": code, "detail": detail, "errors": errors}
+    body.update(getattr(exc, "extra_body", {}))
     response.data = body
     if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS and "Retry-After" not in response:
         wait = getattr(exc, "wait", None)

@@ -29,9 +29,9 @@ def test_wrong_password_keeps_username(client, personas):
 
 
 @pytest.mark.outsider("home")
-def test_operator_lands_on_reports(client, personas):
+def test_operator_lands_on_their_units_today(client, personas):
     client.force_login(personas.kapolsek_a)
-    assert client.get("/").url == "/reports/"
+    assert client.get("/").url == "/reports/today/"
 
 
 def test_command_center_lands_on_dashboard(client, personas):

@@ -59,3 +59,23 @@ def test_demo_reports_cover_two_weeks_three_zones_and_every_state(db):
     assert sirimau.created_by.username == "kapolsek.sirimau"
     assert sirimau.reviewed_by.username == "kabagops.ambon"
     assert timings["demo.reports"] < 5, timings
+
+
+def test_demo_reports_meet_the_sending_rules(db):
+    """Every report the demo shows as sent could have been sent under reports.rules."""
+    from reports import rules
+
+    ctx = _load()
+    sent = (
+        DailyReport.objects.filter(operation=ctx.simulation)
+        .exclude(status="draft")
+        .select_related("unit", "operation")
+        .prefetch_related("activities")
+    )
+    assert sent.count() > 100
+    refused = {}
+    for report in sent:
+        errors = rules._errors(report, list(report.activities.all()))
+        if errors:
+            refused[str(report)] = errors
+    assert refused == {}

@@ -7,35 +7,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.services import token_issue
 from audit.models import AuditEntry
 from reports.models import DailyReport, IdempotencyKey
 from tests import builders
-from tests.reports.conftest import DAY, NOON
+from tests.reports.conftest import DAY, NOON, token_client
 
 REPORTS = "/api/v1/reports/"
 OUTSIDERS = ["kapolsek_b", "outsider", "outsider_operator"]
-
-
-def token_client(user) -> APIClient:
-    _token, key = token_issue(
-        user=user, expiry=timezone.now() + dt.timedelta(days=300), by=user, channel="system"
-    )
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return client
-
-
-@pytest.fixture
-def api(personas):
-    cache = {}
-
-    def client_for(name):
-        if name not in cache:
-            cache[name] = token_client(getattr(personas, name))
-        return cache[name]
-
-    return client_for
 
 
 def _body(op, **extra):

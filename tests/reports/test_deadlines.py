@@ -11,6 +11,7 @@ from accounts.models import Role
 from audit.models import Channel
 from reports import services
 from tests import builders
+from tests.reports.conftest import FULL
 
 D = dt.date(2024, 2, 14)
 NEXT = D + dt.timedelta(days=1)
@@ -42,7 +43,9 @@ def test_report_date_and_late_mark_follow_the_units_zone(
     user = _operator(tree, attr)
     local = dt.datetime.combine(day, clock, tzinfo=ZoneInfo(zone))
     with time_machine.travel(local, tick=False):
-        report = services.report_create(operation=op, unit=user.unit, by=user, channel=Channel.WEB)
+        report = services.report_create(
+            operation=op, unit=user.unit, by=user, channel=Channel.WEB, **FULL
+        )
         report = services.report_submit(report=report, by=user, channel=Channel.WEB)
     assert report.report_date == expected_date, place
     assert report.is_late is late, place
@@ -55,7 +58,9 @@ def test_yesterdays_report_sent_after_midnight_is_late_not_refused(
 ):
     user = _operator(tree, attr)
     with time_machine.travel(dt.datetime.combine(D, dt.time(18), tzinfo=ZoneInfo(zone))):
-        report = services.report_create(operation=op, unit=user.unit, by=user, channel=Channel.WEB)
+        report = services.report_create(
+            operation=op, unit=user.unit, by=user, channel=Channel.WEB, **FULL
+        )
     after_midnight = dt.datetime.combine(NEXT, dt.time(0, 1), tzinfo=ZoneInfo(zone))
     with time_machine.travel(after_midnight, tick=False):
         report = services.report_submit(report=report, by=user, channel=Channel.WEB)
@@ -89,6 +94,8 @@ def test_deadline_is_the_operations_hour_in_the_units_zone(tree, place, attr, zo
     op = builders.operation(tree.mabes, report_deadline_hour=17)
     user = _operator(tree, attr)
     with time_machine.travel(dt.datetime.combine(D, dt.time(17, 30), tzinfo=ZoneInfo(zone))):
-        report = services.report_create(operation=op, unit=user.unit, by=user, channel=Channel.WEB)
+        report = services.report_create(
+            operation=op, unit=user.unit, by=user, channel=Channel.WEB, **FULL
+        )
         report = services.report_submit(report=report, by=user, channel=Channel.WEB)
     assert report.is_late is True

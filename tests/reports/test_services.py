@@ -102,7 +102,7 @@ def test_report_create_by_a_reviewer_is_denied(personas, op, frozen):
 
 
 def test_report_update_records_each_change_from_and_to(personas, make_report):
-    report = make_report(personas.kapolsek_a, summary="Aman.")
+    report = make_report(personas.kapolsek_a, summary="Aman.", activities=[])
     services.report_update(
         report=report,
         by=personas.kapolsek_a,
