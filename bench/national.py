@@ -100,12 +100,20 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="reuse an existing copy")
     parser.add_argument("--output", default=str(h.ROOT / "bench/results/national-latest.md"))
     parser.add_argument(
+        "--explain-only",
+        action="store_true",
+        help="replay the heaviest national views in-process and append EXPLAIN ANALYZE of "
+        "the three slowest statements to --output (after a time-bounded run)",
+    )
+    parser.add_argument(
         "--max-minutes", type=float, default=0, help="skip the remaining sections after this"
     )
     args = parser.parse_args()
     if not args.keep:
         prepare_databases(args)
     var_dir = tempfile.mkdtemp(prefix="pamilu-bench-")
+    if args.explain_only:
+        return explain_only(args, var_dir)
     h.log("collectstatic (production static storage needs its manifest)")
     manifest = h.ROOT / "staticfiles/staticfiles.json"
     subprocess.run(
@@ -165,6 +173,25 @@ def main() -> int:
     Path(args.output).write_text(text)
     print(text)
     h.log(f"written to {args.output}")
+    return 0
+
+
+def explain_only(args, var_dir: str) -> int:
+    setup_django(args, var_dir)
+    from bench import national_figures as figures
+
+    run = figures.Run(args=args, reps=figures.Reps(), env={})
+    for url in ("/dashboard/", "/deployments/coverage/", "/api/v1/dashboard/", "/reports/queue/"):
+        h.log(f"replaying {url} as cc.mabes")
+        run.queries("cc.mabes", url)
+    run.slowest_statements()
+    out = ["", "## The three slowest statements (EXPLAIN ANALYZE, replayed as cc.mabes)"]
+    for seconds, where, plan in run.explains:
+        out += ["", f"### {seconds * 1000:,.0f} ms in the replay", "", "```sql", where, "```", "",
+                "```", plan, "```"]  # fmt: skip
+    with Path(args.output).open("a") as handle:
+        handle.write("\n".join(out) + "\n")
+    h.log(f"appended to {args.output}")
     return 0
 
 
