@@ -24,7 +24,12 @@
     swReady = navigator.serviceWorker.register(cfg.sw, { scope: "/" }).then(function () {
       return navigator.serviceWorker.ready;
     }).then(function (registration) {
-      if (user && registration.active) { registration.active.postMessage({ type: "warm" }); }
+      // Cache the home and the form once after sign-in; visits keep them fresh after that.
+      if (user && registration.active && window.caches) {
+        caches.open("pamilu-pages").then(function (cache) { return cache.keys(); }).then(function (keys) {
+          if (keys.length < 2) { registration.active.postMessage({ type: "warm" }); }
+        });
+      }
       return registration;
     }).catch(function () { return null; });
   }
@@ -435,6 +440,7 @@
         id: crypto.randomUUID(),
         user: user,
         draftKey: key,
+        path: location.pathname,
         label: label,
         body: built.body,
         rowMap: built.rowMap,
@@ -443,7 +449,9 @@
         editing: !!editingId()
       });
     }).then(function () {
-      notice(t("queued"), "warning", "queued");
+      // Said plainly, where the kapolsek looks: the top of the page, with the queue.
+      var shown = notice(t("queued"), "warning", "queued");
+      (statusEl || shown).scrollIntoView({ block: "start" });
       return box.requestSync();
     }).then(renderStatus).then(function () { return true; });
   }
@@ -460,7 +468,7 @@
         // The server answers: the normal form post. The local copy goes once the server
         // has taken it (the next page is not this form again, see forgetPosted).
         form.dataset.offlinePass = "1";
-        return box.setMeta("posted:" + user, currentKey()).then(function () {
+        return box.setMeta("posted:" + user, { key: currentKey(), path: location.pathname }).then(function () {
           form.requestSubmit(submitter);
         });
       }
@@ -477,11 +485,16 @@
   function forgetPosted() {
     if (!user) { return Promise.resolve(); }
     var marker = "posted:" + user;
-    return box.getMeta(marker).then(function (key) {
-      if (!key) { return; }
+    return box.getMeta(marker).then(function (posted) {
+      if (!posted || form) { return box.setMeta(marker, null); }
+      // The server has the report: this page's draft and anything queued from it go.
       return box.setMeta(marker, null).then(function () {
-        if (!form) { return box.deleteDraft(key); }
-      });
+        return box.deleteDraft(posted.key);
+      }).then(box.items).then(function (all) {
+        return Promise.all(all.filter(function (it) {
+          return String(it.user) === String(user) && it.path === posted.path;
+        }).map(function (it) { return box.removeItem(it.id); }));
+      }).then(renderStatus);
     });
   }
   forgetPosted();
@@ -569,5 +582,10 @@
     box.channel.addEventListener("message", function () { renderStatus(); });
   }
   swReady.then(deliver);
-  window.pamiluOffline = { deliver: deliver, renderStatus: renderStatus, saveDraft: saveDraft };
+  window.pamiluOffline = {
+    deliver: deliver,
+    renderStatus: renderStatus,
+    saveDraft: saveDraft,
+    draft: function () { return form ? box.getDraft(currentKey()) : Promise.resolve(null); }
+  };
 })();
