@@ -102,7 +102,7 @@ self.addEventListener("message", function (event) {
   var data = event.data || {};
   var done;
   if (data.type === "warm") { done = warmPages(); }
-  if (data.type === "deliver") { done = self.pamiluOutbox.deliverAll(); }
+  if (data.type === "deliver") { done = self.pamiluOutbox.deliverAll({ force: true }); }
   if (data.type === "wipe") {
     done = caches.delete(PAGE_CACHE).then(function () { return self.pamiluOutbox.wipe(); });
   }
@@ -115,7 +115,7 @@ self.addEventListener("message", function (event) {
 
 self.addEventListener("sync", function (event) {
   if (event.tag === "pamilu-outbox") {
-    event.waitUntil(self.pamiluOutbox.deliverAll().then(function (result) {
+    event.waitUntil(self.pamiluOutbox.deliverAll({ force: true }).then(function (result) {
       // Still waiting for a link: reject so the browser schedules another sync.
       if (result && result.retry) { throw new Error("pamilu: outbox waits for a link"); }
     }));

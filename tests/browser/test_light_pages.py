@@ -27,6 +27,7 @@ from django.test.testcases import LiveServerThread
 from django.utils import timezone
 
 from tests import builders
+from tests.browser.test_offline import until_true
 
 PHONE = {
     "viewport": {"width": 390, "height": 844},
@@ -157,9 +158,7 @@ def test_report_form_on_3g_first_visit_and_repeat_visit_within_limits(
     page, first_cdp = _throttled_page(context)
     first_s = _open_form(page, url)
     page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
-    page.wait_for_function(
-        "() => caches.open('pamilu-pages').then(c => c.keys()).then(k => k.length >= 2)"
-    )
+    until_true(page, "caches.open('pamilu-pages').then(c => c.keys()).then(k => k.length >= 2)")
     page.wait_for_timeout(1500)
     first_bytes, first_log = wire.total(), list(wire.log)
     page.close()

@@ -87,24 +87,36 @@ def ready(page) -> None:
     holds the home and the form."""
     page.wait_for_selector("form[data-offline-ready]")
     page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
-    page.wait_for_function(
-        "() => caches.open('pamilu-pages').then(c => c.keys()).then(k => k.length >= 2)"
-    )
+    until_true(page, "caches.open('pamilu-pages').then(c => c.keys()).then(k => k.length >= 2)")
+
+
+def until_true(page, expression: str, arg=None, timeout: float = 20.0) -> None:
+    """Evaluate an expression whose value is a promise until it resolves truthy (evaluate
+    awaits the promise; wait_for_function would take the promise itself as truthy)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression, arg):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true in time: {expression}")
+        page.wait_for_timeout(100)
 
 
 def draft_has(page, name: str, value) -> None:
-    page.wait_for_function(
-        "([n, v]) => pamiluOffline.draft().then(d => !!d && d.values[n] === v)", arg=[name, value]
+    until_true(
+        page, "([n, v]) => pamiluOffline.draft().then(d => !!d && d.values[n] === v)", [name, value]
     )
 
 
-def wait_until(predicate, timeout: float = 20.0):
+def wait_until(predicate, page=None, timeout: float = 20.0):
+    """Poll `predicate`; with a page, wait through Playwright so that route handlers run."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         result = predicate()
         if result:
             return result
-        time.sleep(0.2)
+        if page is not None:
+            page.wait_for_timeout(200)
+        else:
+            time.sleep(0.2)
     raise AssertionError("condition not met in time")
 
 
@@ -147,7 +159,7 @@ def test_report_typed_without_a_link_arrives_exactly_once_with_its_photo(
     summary = "Patroli dialogis ke gudang logistik KPU di Ambon, situasi aman."
     type_report(page, summary)
     page.set_input_files("[name=attachment]", str(big_photo(tmp_path / "IMG_2041.jpg")))
-    page.wait_for_function("pamiluOffline.draft().then(d => !!(d && d.photo))")
+    until_true(page, "pamiluOffline.draft().then(d => !!(d && d.photo))")
     page.get_by_role("button", name="Kirim laporan").click()
 
     notice = page.locator("[data-offline-notice=queued]")
@@ -156,6 +168,13 @@ def test_report_typed_without_a_link_arrives_exactly_once_with_its_photo(
     status = page.locator("#outbox-status")
     assert status.locator("[data-queue-count]").get_attribute("data-queue-count") == "1"
     assert "Menunggu sinyal" in status.inner_text()
+    # The message is where the kapolsek looks: the page scrolled up to the queue.
+    page.wait_for_function(
+        "() => { const top = document.getElementById('outbox-status')"
+        ".getBoundingClientRect().top; return top > -2 && top < 200; }",
+        timeout=5000,
+    )
+    page.wait_for_timeout(300)
     page.screenshot(path=str(screenshot_dir / "offline-queued-phone.png"), full_page=False)
     page.wait_for_timeout(1500)  # background sync and retries run against the cut link
     # Nothing reached the server but the browser's own update check of /sw.js (made by
@@ -167,7 +186,7 @@ def test_report_typed_without_a_link_arrives_exactly_once_with_its_photo(
     restore_link(context)
     page = context.new_page()
     page.goto(f"{live_server.url}/reports/")
-    report = wait_until(lambda: DailyReport.objects.filter(status="submitted").first())
+    report = wait_until(lambda: DailyReport.objects.filter(status="submitted").first(), page)
     page.locator('#outbox-status [data-queue-count="0"]').wait_for()
     assert page.locator("#outbox-status [data-last-sync]").get_attribute("data-last-sync") != ""
     page.screenshot(path=str(screenshot_dir / "offline-delivered-phone.png"), full_page=False)
@@ -336,3 +355,91 @@ def test_queued_report_refused_with_400_names_the_field_to_fix(
     assert DailyReport.objects.get().status == "submitted"
     page.goto(f"{live_server.url}/reports/")
     page.locator('#outbox-status [data-queue-count="0"]').wait_for()
+
+
+def queue_offline(context, page, live_server, summary: str) -> None:
+    page.goto(f"{live_server.url}/reports/new/")
+    ready(page)
+    cut_link(context)
+    type_report(page, summary)
+    page.get_by_role("button", name="Kirim laporan").click()
+    page.locator("[data-offline-notice=queued]").wait_for()
+
+
+@pytest.mark.browser
+def test_queued_report_waits_for_sign_in_and_a_503_then_arrives_once(
+    transactional_db, live_server, phone, login, personas, op
+):
+    from django.contrib.sessions.models import Session
+
+    context = phone()
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    login(page, USER)
+    queue_offline(context, page, live_server, "Situasi aman terkendali.")
+    Session.objects.all().delete()  # the session expires while the phone is offline
+
+    restore_link(context)
+    page.evaluate("pamiluOffline.deliver()")
+    item = page.locator("#outbox-status [data-outbox-item][data-state=auth]")
+    item.wait_for()
+    assert "masuk lagi" in item.inner_text()
+    assert DailyReport.objects.count() == 0
+
+    answered = []
+
+    def busy_once(route):
+        if route.request.method == "POST" and not answered:
+            answered.append(route.request.headers.get("idempotency-key"))
+            route.fulfill(
+                status=503,
+                headers={"Retry-After": "1", "Content-Type": "application/json"},
+                body='{"status": 503, "code": "unavailable", "detail": "Sibuk.", "errors": []}',
+            )
+        else:
+            route.continue_()
+
+    context.route("**/api/v1/reports/", busy_once)
+    login(page, USER)  # the next sign-in delivers; the server is busy once (503, Retry-After 1)
+    report = wait_until(lambda: DailyReport.objects.filter(status="submitted").first(), page)
+    assert answered and answered[0].endswith(":create")
+    assert report.summary == "Situasi aman terkendali."
+    page.locator('#outbox-status [data-queue-count="0"]').wait_for()
+    assert DailyReport.objects.count() == 1
+    assert AuditEntry.objects.filter(action="report.submit").count() == 1
+
+
+@pytest.mark.browser
+def test_queued_report_already_sent_from_another_device_is_shown_not_overwritten(
+    transactional_db, live_server, phone, login, personas, op
+):
+    from audit.models import Channel
+    from operations import clock
+    from reports import services
+
+    context = phone()
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    login(page, USER)
+    queue_offline(context, page, live_server, "Versi dari ponsel.")
+
+    unit = personas.kapolsek_a.unit
+    other = services.report_create(  # meanwhile, from the Polsek's desktop
+        operation=op,
+        unit=unit,
+        by=personas.kapolsek_a,
+        channel=Channel.WEB,
+        report_date=clock.local_date(unit),
+        summary="Versi dari komputer kantor.",
+    )
+    services.report_submit(report=other, by=personas.kapolsek_a, channel=Channel.WEB)
+
+    restore_link(context)
+    page.evaluate("pamiluOffline.deliver()")
+    item = page.locator("#outbox-status [data-outbox-item][data-state=conflict]")
+    item.wait_for()
+    assert "sudah dikirim dari perangkat lain" in item.inner_text()
+    assert list(DailyReport.objects.values_list("summary", flat=True)) == [
+        "Versi dari komputer kantor."
+    ]
+    assert page.input_value("[name=summary]") == "Versi dari ponsel."  # nothing typed is lost

@@ -121,9 +121,9 @@
         list.appendChild(item);
       });
       row.appendChild(list);
-      if (it.reportId) {
+      if (it.reportId || it.conflictWith) {
         var open = el("a", "me-3", t("open"));
-        open.href = "/reports/" + it.reportId + "/";
+        open.href = "/reports/" + (it.conflictWith || it.reportId) + "/";
         row.appendChild(open);
       }
       var discard = el("button", "btn btn-link btn-sm p-0", t("discard"));
@@ -186,6 +186,7 @@
   }
 
   var photo = null;  // {blob, name, type}: the attachment, downscaled, kept with the draft
+  var photoPending = null;  // the photo being downscaled (Kirim waits for it)
   var saving = null;
   var dirty = false;
 
@@ -435,12 +436,13 @@
     var key = currentKey();
     var label = (form.querySelector('[name="operation"] option:checked') || {}).textContent || "";
     label = label.trim() + " · " + (value("report_date") || today());
-    return saveDraft().then(function () {
+    return Promise.resolve(photoPending).then(saveDraft).then(function () {
       return box.enqueue({
         id: crypto.randomUUID(),
         user: user,
         draftKey: key,
         path: location.pathname,
+        localDate: value("report_date") || today(),
         label: label,
         body: built.body,
         rowMap: built.rowMap,
@@ -449,11 +451,14 @@
         editing: !!editingId()
       });
     }).then(function () {
+      notice(t("queued"), "warning", "queued");
+      box.requestSync();  // Background Sync where the browser has it (not awaited)
+      return renderStatus();
+    }).then(function () {
       // Said plainly, where the kapolsek looks: the top of the page, with the queue.
-      var shown = notice(t("queued"), "warning", "queued");
-      (statusEl || shown).scrollIntoView({ block: "start" });
-      return box.requestSync();
-    }).then(renderStatus).then(function () { return true; });
+      if (statusEl) { statusEl.scrollIntoView({ block: "start" }); }
+      return true;
+    });
   }
 
   function onSubmit(event) {
@@ -504,10 +509,11 @@
     form.addEventListener("change", function (event) {
       var target = event.target;
       if (target.name === "attachment" && target.files && target.files[0]) {
-        downscale(target.files[0]).then(function (p) {
+        photoPending = downscale(target.files[0]).then(function (p) {
+          photoPending = null;
           if (!p) { notice(t("photoBig"), "danger", "photo"); return; }
           photo = p;
-          saveDraft();
+          return saveDraft();
         });
         return;
       }
@@ -556,9 +562,9 @@
   // --- delivery: now, when the link returns, when a retry is due -----------------------
 
   var timer = null;
-  function deliver() {
+  function deliver(force) {
     if (!user) { return Promise.resolve(); }
-    return box.deliverAll().then(function (result) {
+    return box.deliverAll({ force: force === true }).then(function (result) {
       renderStatus();
       if (result && result.sent && form) {
         var done = (result.items || []).filter(function (it) { return it.draftKey === currentKey(); })[0];
@@ -577,13 +583,13 @@
       }
     }).catch(function () { /* try again on the next event */ });
   }
-  window.addEventListener("online", deliver);
+  window.addEventListener("online", function () { deliver(true); });
   if (box.channel) {
     box.channel.addEventListener("message", function () { renderStatus(); });
   }
-  swReady.then(deliver);
+  swReady.then(function () { return deliver(true); });
   window.pamiluOffline = {
-    deliver: deliver,
+    deliver: function () { return deliver(true); },
     renderStatus: renderStatus,
     saveDraft: saveDraft,
     draft: function () { return form ? box.getDraft(currentKey()) : Promise.resolve(null); }

@@ -176,6 +176,7 @@
           item.updated = true;
           return save().then(function () { return step(item, csrf); });
         }
+        if (r.status === 400) { return existing(item, r); }
         return classify(r, "create");
       });
     }
@@ -212,19 +213,46 @@
       });
   }
 
+  // Refused at create: is there already a report for this operation and day (sent from
+  // another device, or returned meanwhile)? Then it is a conflict, never overwritten.
+  function existing(item, refused) {
+    var query = "reports/?operation=" + encodeURIComponent(item.body.operation) +
+      (item.body.report_date ? "&report_date=" + encodeURIComponent(item.body.report_date) : "");
+    return call("GET", query, "", null, null).then(function (r) {
+      var found = r.status === 200 && r.data && (r.data.results || []).filter(function (rep) {
+        return !item.body.report_date || rep.report_date === item.body.report_date;
+      });
+      var today = found && item.body.report_date ? found : (found || []).filter(function (rep) {
+        return rep.report_date === item.localDate;
+      });
+      if (today && today.length) {
+        item.conflictWith = today[0].id;
+        return { outcome: "conflict", status: 409, detail: refused.data && refused.data.detail, errors: [] };
+      }
+      return classify(refused, "create");
+    });
+  }
+
   function withLock(fn) {
     var locks = root.navigator && root.navigator.locks;
     if (locks && locks.request) { return locks.request("pamilu-outbox", fn); }
     return fn();
   }
 
-  function deliverAll() {
+  // force: the link just came back or the app was opened: a report that waits only
+  // because there was no link goes now; a server's Retry-After is still honoured.
+  function deliverAll(options) {
+    var force = !!(options && options.force);
     return withLock(function () {
       return items().then(function (all) {
         var due = all.filter(function (it) {
-          return ["waiting", "sending", "auth"].indexOf(it.state) !== -1 && (it.nextAt || 0) <= now();
+          if (["waiting", "sending", "auth"].indexOf(it.state) === -1) { return false; }
+          var noLink = !it.lastError || !it.lastError.status;
+          return (it.nextAt || 0) <= now() || (force && noLink);
         });
-        var later = all.some(function (it) { return it.state === "waiting" && it.nextAt > now(); });
+        var later = all.some(function (it) {
+          return it.state === "waiting" && it.nextAt > now() && due.indexOf(it) === -1;
+        });
         if (!due.length) { return { retry: later, sent: 0 }; }
         notify({ type: "sending" });
         return session().then(function (who) {
