@@ -16,16 +16,21 @@ def _keepalive_url() -> str:
         return ""
 
 
+def _zone_offset(user) -> str:
+    if user is None or not user.is_authenticated or not user.unit_id:
+        return ""
+    raw = dt.datetime.now(user.unit.zone).strftime("%z")  # "+0900"
+    return f"{raw[:3]}:{raw[3:]}"
+
+
 def offline(request) -> dict:
     user = getattr(request, "user", None)
-    offset = ""
-    if user is not None and user.is_authenticated and user.unit_id:
-        raw = dt.datetime.now(user.unit.zone).strftime("%z")  # "+0900"
-        offset = f"{raw[:3]}:{raw[3:]}"
     return {
         "pwa": {
             "user": user.pk if user is not None and user.is_authenticated else "",
-            "zone_offset": offset,
+            # Called by the template only where it is shown (base.html): partials rendered
+            # with this context pay no query for the user's unit.
+            "zone_offset": lambda: _zone_offset(user),
             "max_bytes": settings.PAMILU_ATTACHMENT_MAX_BYTES,
             "keepalive_url": _keepalive_url(),
         }

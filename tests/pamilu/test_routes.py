@@ -27,6 +27,9 @@ PUBLIC = {
     "set_language",  # Django's i18n view: only sets the language cookie
     "admin:login",  # the admin's login page
     "admin:logout",  # shows "logged out" to anyone; holds no data
+    "service-worker",  # the installable app's script: holds no data (pwa)
+    "web-manifest",  # the app's name and icons (pwa)
+    "pwa-session",  # says only whether the caller is signed in, and their CSRF token
 }
 PUBLIC_PREFIXES = ("/static/", "/media/")
 
@@ -36,6 +39,9 @@ NO_OUTSIDER_TEST = {
     "logout",  # ends the caller's own session only
     "health",  # public liveness check
     "set_language",  # sets the caller's own language cookie
+    "service-worker",  # public, the same for everyone
+    "web-manifest",  # public, the same for everyone
+    "pwa-session",  # the caller's own session only
 }
 # The admin is for staff only (is_staff; a non-staff user is sent to the admin login, as
 # the walk checks); its pages are Django's, not scoped per unit.
