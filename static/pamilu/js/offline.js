@@ -130,7 +130,12 @@
       discard.type = "button";
       discard.addEventListener("click", function () { box.removeItem(it.id).then(renderStatus); });
       row.appendChild(discard);
-      if (form && it.draftKey === currentKey()) { markErrors(errors); }
+      if (form && it.draftKey === currentKey()) {
+        markErrors(errors);
+        // The server has answered: "waiting for a signal" no longer holds.
+        var stale = document.querySelector('[data-offline-notice="queued"]');
+        if (stale) { stale.remove(); }
+      }
     }
     return row;
   }
