@@ -50,12 +50,15 @@ INSTALLED_APPS = [
     "dashboard",
     "demo",
     "testbed",
+    "pwa",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "pamilu.query_guard.QueryGuardMiddleware",
+    # Pages travel compressed over a weak island link (Django pads against BREACH).
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -86,6 +89,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "summaries.context_processors.notices",
                 "reports.context_processors.returned_reports",
+                "pwa.context_processors.offline",
             ],
         },
     },
@@ -172,6 +176,9 @@ CONTENT_SECURITY_POLICY = {
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:", *env_list("MAP_TILE_HOSTS", [])],
         "connect-src": ["'self'"],
+        # The service worker (/sw.js, pwa) and the web app manifest.
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
         "font-src": ["'self'", "data:"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],

@@ -9,6 +9,7 @@ from pamilu.api import docs as api_docs
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("", include("pwa.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "accounts/login/",

@@ -115,10 +115,17 @@ def _error(description: str) -> OpenApiResponse:
 # --- idempotency -----------------------------------------------------------------------
 
 
+def _file_or_str(value) -> str:
+    # An uploaded file counts by its name and size (a retry sends the same bytes).
+    if hasattr(value, "size") and hasattr(value, "name"):
+        return f"file:{value.name}:{value.size}"
+    return str(value)
+
+
 def _body_hash(data) -> str:
     if hasattr(data, "lists"):
         data = dict(data.lists())
-    text = json.dumps(data, sort_keys=True, cls=JSONEncoder, default=str)
+    text = json.dumps(data, sort_keys=True, cls=JSONEncoder, default=_file_or_str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -367,7 +374,11 @@ class ReportViewSet(
         """Send a draft (or a returned report again); after the deadline it is marked late.
 
         The sending rules answer 400 naming the field; implausible values answer 422 with
-        warning codes, which the client confirms by sending again with `confirm_warnings`."""
+        warning codes, which the client confirms by sending again with `confirm_warnings`.
+        With an `Idempotency-Key`, a retry (the phone's offline queue) replays the answer."""
+        return _idempotent(request, lambda: self._submit(request))
+
+    def _submit(self, request) -> Response:
         report = self.get_object()
         serializer = SubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -435,7 +446,12 @@ class ReportViewSet(
         url_name="attachments",
     )
     def add_attachment(self, request, pk=None):
-        """Attach a photo or PDF; its type is checked from the content."""
+        """Attach a photo or PDF; its type is checked from the content.
+
+        With an `Idempotency-Key`, a retry replays the answer instead of a second file."""
+        return _idempotent(request, lambda: self._add_attachment(request))
+
+    def _add_attachment(self, request) -> Response:
         report = self.get_object()
         serializer = AttachmentUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

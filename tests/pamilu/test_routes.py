@@ -28,6 +28,9 @@ PUBLIC = {
     "admin:login",  # the admin's login page
     "admin:logout",  # shows "logged out" to anyone; holds no data
     "auth-token",  # a REST client obtains its token with username and password (throttled)
+    "service-worker",  # the installable app's script: holds no data (pwa)
+    "web-manifest",  # the app's name and icons (pwa)
+    "pwa-session",  # says only whether the caller is signed in, and their CSRF token
 }
 PUBLIC_PREFIXES = ("/static/", "/media/")
 
@@ -37,6 +40,9 @@ NO_OUTSIDER_TEST = {
     "logout",  # ends the caller's own session only
     "health",  # public liveness check
     "set_language",  # sets the caller's own language cookie
+    "service-worker",  # public, the same for everyone
+    "web-manifest",  # public, the same for everyone
+    "pwa-session",  # the caller's own session only
 }
 # The admin is for staff only (is_staff; a non-staff user is sent to the admin login, as
 # the walk checks); its pages are Django's, not scoped per unit.

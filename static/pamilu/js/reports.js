@@ -46,6 +46,13 @@
     }
   });
 
+  // The offline draft (offline.js) asks for the rows it is about to restore.
+  document.addEventListener("pamilu:add-row", function (event) {
+    if (event.detail && event.detail.prefix) {
+      addRow(event.detail.prefix);
+    }
+  });
+
   // Error summary links: move to the field and focus it.
   document.addEventListener("click", function (event) {
     var link = event.target.closest("[data-error-link]");
