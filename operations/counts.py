@@ -156,7 +156,9 @@ def pattern_changed(operation_id: int) -> None:
 
 def subtree_moved(*, new_path: str, **_kwargs) -> None:
     """Units under `new_path` have new ancestors: their patterns may differ now."""
-    _recompute("unit_id IN (SELECT id FROM operations_unit WHERE path LIKE %s)", [new_path + "%"])
+    in_subtree = tree.subtree_sql("path", "")
+    where = f"unit_id IN (SELECT id FROM operations_unit WHERE {in_subtree})"  # noqa: S608
+    _recompute(where, [new_path + "%"])
 
 
 # --- from scratch ----------------------------------------------------------------------

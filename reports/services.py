@@ -23,8 +23,8 @@ from audit.services import record
 from operations import clock
 from operations.models import Operation, Unit
 from pamilu.scoping import can_review_unit, can_write_for_unit
-from reports import facts
-from reports.models import Attachment, DailyReport, Incident, ReportActivity, ReportStatus
+from reports import facts, items
+from reports.models import Attachment, DailyReport, ReportStatus
 from summaries.services import mark_stale_for_report
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
@@ -163,34 +163,15 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[An
     return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
 
 
-def _write_items(
-    report: DailyReport, activities, incidents, *, new: bool = False, incident_status=None
-) -> None:
-    """Replace the report's items; the report then holds what was written (its prefetch
-    cache), so the audit state and the API response need no read-back. `incident_status`:
-    the state the report reaches later in this same transaction (create and send)."""
-    if activities is not None:
-        if not new:
-            report.activities.all().delete()
-        written = ReportActivity.objects.bulk_create(
-            ReportActivity(report=report, **{k: v for k, v in a.items() if k in ACTIVITY_FIELDS})
-            for a in activities
-        )
-        facts.hold_items(report, "activities", sorted(written, key=lambda a: a.kind))
-    if incidents is not None:
-        if not new:
-            report.incidents.all().delete()
-        written = Incident.objects.bulk_create(
-            Incident(
-                report=report,
-                **facts.incident_fields(report, status=incident_status),
-                **{k: v for k, v in i.items() if k in INCIDENT_FIELDS},
-            )
-            for i in incidents
-        )
-        facts.hold_items(report, "incidents", sorted(written, key=lambda i: i.occurred_at))
-    if new:
-        facts.hold_items(report, "attachments", [])
+def _write_items(report: DailyReport, activities, incidents, **options) -> None:
+    items.write_items(
+        report,
+        activities,
+        incidents,
+        activity_fields=ACTIVITY_FIELDS,
+        incident_fields=INCIDENT_FIELDS,
+        **options,
+    )
 
 
 # --- writes ----------------------------------------------------------------------------

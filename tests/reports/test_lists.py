@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from pamilu.paging import CappedPaginator
 from reports import selectors
-from reports.models import DailyReport, ReportStatus
-from tests.operations import dashboard_data as make
+from reports.models import SENT_STATUSES, DailyReport, ReportStatus
+from tests.dashboard import dashboard_data as make
 from tests.reports.test_api import REPORTS, token_client
 
 START = dt.date(2024, 1, 10)
@@ -24,8 +24,7 @@ START = dt.date(2024, 1, 10)
 @pytest.fixture
 def many(tree, op, personas):
     """4 units × 6 days of reports: 24 rows, every status."""
-    statuses = [ReportStatus.SUBMITTED, ReportStatus.ACCEPTED]
-    statuses.append(ReportStatus.RETURNED)
+    statuses = list(SENT_STATUSES)
     rows = []
     for d in range(6):
         for i, unit in enumerate([tree.sirimau, tree.nusaniwe, tree.ambon, tree.labuan]):
