@@ -24,7 +24,7 @@ from dashboard.results import (
     SeverityCount,
     UnitRow,
 )
-from operations import selectors
+from operations import count_selectors, selectors
 from operations.focus import Focus
 from operations.models import PostKind, Unit, Vulnerability
 from pamilu.scoping import visible_units
@@ -76,7 +76,8 @@ def build(user, query: Focus, now: dt.datetime | None = None) -> Dashboard:
     )
     children = list(Unit.objects.filter(parent=focus).order_by("name"))
     # TPS and police required per child (and for the focus unit's own TPS), by level.
-    requirement = selectors.tps_requirement_by_group(operation, focus)
+    # From the maintained counts (operations.counts), never from the posts.
+    requirement = count_selectors.tps_requirement_by_group(operation, focus)
     board.rows = _rows(user, operation, focus, children, days, requirement)
     requirement_levels = _by_level(requirement)
 

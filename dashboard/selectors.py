@@ -28,7 +28,6 @@ from django.db.models import (
     Case,
     Count,
     DateField,
-    F,
     FilteredRelation,
     IntegerField,
     Q,
@@ -44,12 +43,13 @@ from operations import clock, selectors, tree
 from operations.models import Operation, Post, PostKind, TimeZone, Unit, UnitKind, Vulnerability
 from pamilu.scoping import scope, visible_units
 from personnel.models import Assignment
+from reports import fact_selectors
 from reports.models import DailyReport, Incident, IncidentCategory, ReportStatus, sent_q
 
 MISSING_LIST_LIMIT = 50
-LATEST_INCIDENTS_LIMIT = 8
+LATEST_INCIDENTS_LIMIT = fact_selectors.LATEST_INCIDENTS_LIMIT
 MAP_POST_LIMIT = 3000
-MAP_INCIDENT_LIMIT = 500
+MAP_INCIDENT_LIMIT = fact_selectors.MAP_INCIDENT_LIMIT
 TREND_DAYS = 30
 
 # Most vulnerable first: when the map must be capped, these are kept.
@@ -173,47 +173,20 @@ def assignment_rows(user, operation: Operation, focus: Unit) -> dict[str, dict]:
     return {row.pop("group_path"): row for row in rows}
 
 
-def _sent_incidents(user, operation: Operation, focus: Unit, last_day: dt.date):
-    return scope(user, Incident.objects.filter(operation=operation)).filter(
-        tree.subtree_q(focus, "unit"), sent_q("report__"), report__report_date__lte=last_day
-    )
-
-
+# Incidents are read through their own copies of their report's day and state
+# (reports.facts): no join to the reports table (reports.fact_selectors).
 def incident_rows(user, operation, focus, days) -> dict[str, dict]:
     """Incidents today and so far per child: {group path: {today, total}}."""
-    today = _on_unit_day(days, "unit__", "report__report_date")
-    rows = (
-        _sent_incidents(user, operation, focus, max(days.values()))
-        .annotate(group_path=tree.child_key(focus, "unit__path"))
-        .values("group_path")
-        .annotate(total=Count("pk"), today=Count("pk", filter=today))
-        .order_by("group_path")
-    )
-    return {row.pop("group_path"): row for row in rows}
+    return fact_selectors.incident_rows(user, operation, focus, days)
 
 
 def incident_breakdown(user, operation, focus, days) -> list[dict]:
     """By category and severity: today and the operation so far."""
-    today = _on_unit_day(days, "unit__", "report__report_date")
-    return list(
-        _sent_incidents(user, operation, focus, max(days.values()))
-        .values("category", "severity")
-        .annotate(
-            total=Count("pk"),
-            today=Count("pk", filter=today),
-            deaths=Coalesce(Sum("deaths"), 0),
-            injured=Coalesce(Sum(F("injured_serious") + F("injured_light")), 0),
-        )
-        .order_by("category", "severity")
-    )
+    return fact_selectors.incident_breakdown(user, operation, focus, days)
 
 
 def latest_incidents(user, operation, focus, days) -> list[Incident]:
-    return list(
-        _sent_incidents(user, operation, focus, max(days.values()))
-        .select_related("unit", "report")
-        .order_by("-occurred_at", "-pk")[:LATEST_INCIDENTS_LIMIT]
-    )
+    return fact_selectors.latest_incidents(user, operation, focus, days)
 
 
 def map_shows_every_tps(focus: Unit) -> bool:
@@ -253,28 +226,8 @@ def map_posts(user, operation, focus) -> list[MapPost]:
 
 def map_incidents(user, operation, focus, days) -> list[MapIncident]:
     """Today's incidents, placed at their own point, else their post, else their unit."""
-    today = _on_unit_day(days, "unit__", "report__report_date")
-    rows = (
-        _sent_incidents(user, operation, focus, max(days.values()))
-        .filter(today)
-        .annotate(
-            lat=Coalesce("latitude", "post__latitude", "unit__latitude"),
-            lng=Coalesce("longitude", "post__longitude", "unit__longitude"),
-        )
-        .filter(lat__isnull=False)
-        .order_by("-occurred_at")
-        .values("category", "severity", "place", "lat", "lng")[:MAP_INCIDENT_LIMIT]
-    )
-    labels = dict(IncidentCategory.choices)
     return [
-        MapIncident(
-            category=str(labels.get(r["category"], r["category"])),
-            severity=r["severity"],
-            place=r["place"],
-            lat=float(r["lat"]),
-            lng=float(r["lng"]),
-        )
-        for r in rows
+        MapIncident(**row) for row in fact_selectors.map_incidents(user, operation, focus, days)
     ]
 
 
@@ -311,16 +264,7 @@ def trends(user, operation, focus, days, units_total: int) -> Trends:
         .order_by("report_date")
     )
     by_day = {row["report_date"]: row for row in reports}
-    incidents = (
-        _sent_incidents(user, operation, focus, window[-1])
-        .filter(report__report_date__gte=window[0])
-        .values("report__report_date", "category")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    per_category: dict[str, dict[dt.date, int]] = {}
-    for row in incidents:
-        per_category.setdefault(row["category"], {})[row["report__report_date"]] = row["n"]
+    per_category = fact_selectors.incident_trend(user, operation, focus, window)
     empty = {"on_time": 0, "late": 0, "personnel": 0}
     on_time = [by_day.get(d, empty)["on_time"] for d in window]
     late = [by_day.get(d, empty)["late"] for d in window]

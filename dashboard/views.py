@@ -3,22 +3,24 @@ panel. Thin: the focus comes from operations.focus, the numbers from dashboard.b
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from dashboard.build import build, chart_payload
 from dashboard.query import resolve_query
+from dashboard.versions import dashboard_version
 from operations import focus as focus_of
 from operations import tree
 from pamilu.scoping import visible_units
 from personnel import selectors as personnel_selectors
 
 
-def _context(request: HttpRequest) -> dict:
-    query = resolve_query(request)
+def _context(request: HttpRequest, query=None) -> dict:
+    query = query or resolve_query(request)
     board = build(request.user, query)
     params = request.GET.copy()
     params.pop("unit", None)
@@ -46,8 +48,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def dashboard_panels(request: HttpRequest) -> HttpResponse:
-    """The dashboard's numbers as an htmx partial, polled to refresh the page."""
-    return render(request, "dashboard/_panels.html", _context(request))
+    """The dashboard's numbers as an htmx partial, polled to refresh the page. A poll whose
+    `If-None-Match` holds the current version (dashboard.versions) is a 304, built from
+    nothing but that version."""
+    query = resolve_query(request)
+    etag = f'"{dashboard_version(request, query)}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        response = render(request, "dashboard/_panels.html", _context(request, query))
+    response["ETag"] = etag
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 READINESS_ROWS = 25

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
-from operations import clock, tree
+from operations import clock, count_selectors, tree
 from operations.models import Operation, Post, Unit, Vulnerability
-from operations.selectors import tps_requirement_by_child, tps_requirement_by_level
 from pamilu.scoping import scope, unit_in_scope
 from personnel.models import Apel, Deployment, RankGroup
 
@@ -81,21 +80,23 @@ WITH dep AS (
 )
 """
 
-# TPS below a unit with nobody deployed, directly or through their group.
-_UNCOVERED_SQL = """
-WITH unc AS (
+# TPS below a unit with somebody deployed, directly or through their group: driven by the
+# deployments (what is deployed), never by every post of the subtree. Uncovered TPS are
+# the maintained TPS count minus these (every TPS has a vulnerability level: a check
+# constraint, so operations.TpsCount counts them all).
+_COVERED_SQL = """
+WITH cov AS (
+    SELECT d.post_id FROM personnel_deployment d WHERE d.post_id IS NOT NULL {span}
+    UNION
+    SELECT m.post_id FROM personnel_postgroupmember m
+    JOIN personnel_deployment d ON d.group_id = m.group_id WHERE TRUE {span}
+),
+covu AS (
     SELECT u.path AS unit_path
-    FROM operations_post p
+    FROM cov
+    JOIN operations_post p ON p.id = cov.post_id
     JOIN operations_unit u ON u.id = p.unit_id
     WHERE p.operation_id = %(operation)s AND p.kind = 'tps' AND {subtree}
-      AND NOT EXISTS (
-        SELECT 1 FROM personnel_deployment d WHERE d.post_id = p.id {span}
-      )
-      AND NOT EXISTS (
-        SELECT 1 FROM personnel_postgroupmember m
-        JOIN personnel_deployment d ON d.group_id = m.group_id
-        WHERE m.post_id = p.id {span}
-      )
 )
 """
 
@@ -122,64 +123,70 @@ def coverage(
     """Police required by the pattern vs deployed at TPS, for `within`, each direct child
     and each vulnerability level; uncovered TPS; own vs BKO; personnel available.
 
-    `span` limits deployments to those overlapping it (e.g. voting day). Eight queries.
+    `span` limits deployments to those overlapping it (e.g. voting day). Five queries.
     """
     params = {"operation": operation.pk, "prefix": tree.subtree_pattern(within)}
     params |= tree.child_key_params(within)
     span_sql = _span_sql(span, params)
     subtree = tree.subtree_sql("u.path")
     dep = _TPS_DEPLOYMENTS_SQL.format(span=span_sql, subtree=subtree)
-    unc = _UNCOVERED_SQL.format(span=span_sql, subtree=subtree)
-    child_join_dep = tree.child_join_sql("dep.unit_path")
-    child_join_unc = tree.child_join_sql("unc.unit_path")
+    cov = _COVERED_SQL.format(span=span_sql, subtree=subtree)
 
     total = CoverageRow(unit=within)
-    children = {u.pk: CoverageRow(unit=u) for u in Unit.objects.filter(parent=within)}
+    children = {u.path: CoverageRow(unit=u) for u in Unit.objects.filter(parent=within)}
     levels = {level: CoverageRow(unit=None) for level in Vulnerability.values}
 
-    for level, req in tps_requirement_by_level(operation, within).items():
-        levels[level].tps, levels[level].required = req["tps"], req["police_required"]
-    for uid, req in tps_requirement_by_child(operation, within).items():
-        if uid in children:
-            children[uid].tps, children[uid].required = req["tps"], req["police_required"]
+    # TPS and police required from the maintained counts (operations.counts).
+    for path, by_level in count_selectors.tps_requirement_by_group(operation, within).items():
+        for level, req in by_level.items():
+            levels[level].tps += req["tps"]
+            levels[level].required += req["police_required"]
+            if path in children:
+                children[path].tps += req["tps"]
+                children[path].required += req["police_required"]
     total.tps = sum(r.tps for r in levels.values())
     total.required = sum(r.required for r in levels.values())
 
-    deployed_sql = (
-        "SELECT {key}, COUNT(DISTINCT CASE WHEN NOT is_bko THEN personnel_id END), "
-        "COUNT(DISTINCT CASE WHEN is_bko THEN personnel_id END) FROM dep {join} GROUP BY {key}"
+    # Deployed, own and BKO: the whole, per level and per child in one pass (grouping sets).
+    deployed = (
+        dep  # noqa: S608 - constant SQL fragments; values are bound parameters
+        + "SELECT GROUPING(dep.vulnerability), GROUPING(c.path), dep.vulnerability, c.path, "
+        "COUNT(DISTINCT CASE WHEN NOT is_bko THEN personnel_id END), "
+        "COUNT(DISTINCT CASE WHEN is_bko THEN personnel_id END) FROM dep LEFT "
+        + tree.child_join_sql("dep.unit_path")
+        + " GROUP BY GROUPING SETS ((), (dep.vulnerability), (c.path))"
     )
-    for own, bko in _fetch(
-        dep + "SELECT COUNT(DISTINCT CASE WHEN NOT is_bko THEN personnel_id END), "  # noqa: S608 - constant SQL fragments; values are bound parameters
-        "COUNT(DISTINCT CASE WHEN is_bko THEN personnel_id END) FROM dep",
-        params,
-    ):
-        total.deployed_own, total.deployed_bko = own, bko
-    for level, own, bko in _fetch(dep + deployed_sql.format(key="vulnerability", join=""), params):
-        if level in levels:
-            levels[level].deployed_own, levels[level].deployed_bko = own, bko
-    for uid, own, bko in _fetch(dep + deployed_sql.format(key="c.id", join=child_join_dep), params):
-        if uid in children:
-            children[uid].deployed_own, children[uid].deployed_bko = own, bko
+    for no_level, no_child, level, path, own, bko in _fetch(deployed, params):
+        if no_level and no_child:
+            row = total
+        elif not no_level:
+            row = levels.get(level)
+        else:
+            row = children.get(path)
+        if row is not None:
+            row.deployed_own, row.deployed_bko = own, bko
 
-    rows = _fetch(
-        unc  # noqa: S608 - constant SQL fragments; values are bound parameters
-        + "SELECT NULL, COUNT(*) FROM unc UNION ALL "
-        + f"SELECT c.id, COUNT(*) FROM unc {child_join_unc} GROUP BY c.id",  # noqa: S608 - constant SQL fragments; values are bound parameters
-        params,
+    covered = (
+        cov  # noqa: S608 - constant SQL fragments; values are bound parameters
+        + "SELECT GROUPING(c.path), c.path, COUNT(*) FROM covu LEFT "
+        + tree.child_join_sql("covu.unit_path")
+        + " GROUP BY GROUPING SETS ((), (c.path))"
     )
-    for uid, count in rows:
-        if uid is None:
-            total.uncovered_tps = count
-        elif uid in children:
-            children[uid].uncovered_tps = count
+    total.uncovered_tps = total.tps
+    for child in children.values():
+        child.uncovered_tps = child.tps
+    for no_child, path, count in _fetch(covered, params):
+        row = total if no_child else children.get(path)
+        if row is not None:
+            row.uncovered_tps -= count
 
     available = _available_personnel(operation, within)
+    by_id = {row.unit.pk: row for row in children.values()}
     for uid, count in available.items():
         if uid is None:
             total.available = count
-        elif uid in children:
-            children[uid].available = count
+        elif uid in by_id:
+            by_id[uid].available = count
 
     ordered = sorted(children.values(), key=lambda r: r.unit.path)
     return Coverage(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from operations import counts
 from operations.models import Post, PostKind, Unit
 from personnel.models import Assignment, Warrant
 from personnel.services import assignment_add, warrant_issue
@@ -38,7 +39,7 @@ def assigned(
 
 def tps(operation, unit: Unit, level: str, n: int, *, lat=None, lng=None, prefix="") -> list[Post]:
     start = Post.objects.count()
-    return Post.objects.bulk_create(
+    posts = Post.objects.bulk_create(
         Post(
             operation=operation,
             unit=unit,
@@ -51,6 +52,8 @@ def tps(operation, unit: Unit, level: str, n: int, *, lat=None, lng=None, prefix
         )
         for i in range(n)
     )
+    counts.posts_added(posts)  # as operations.imports does: the maintained TPS counts
+    return posts
 
 
 def warehouse(operation, unit: Unit, guards: int = 2, code: str = "GUDANG") -> Post:

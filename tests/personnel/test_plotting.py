@@ -5,6 +5,7 @@ from collections import Counter
 import pytest
 from django.core.exceptions import ValidationError
 
+from operations import counts
 from operations.models import Post, PostKind, SecurityPattern, UnitKind, Vulnerability
 from operations.selectors import tps_requirement_by_level
 from operations.tree import in_subtree
@@ -48,7 +49,7 @@ def _generated_polres(tree, operation, *, police: int, bko: int):
                     longitude=128.2 + rng.uniform(-0.2, 0.2),
                 )
             )
-    Post.objects.bulk_create(posts)
+    counts.posts_added(Post.objects.bulk_create(posts))  # the maintained TPS counts
     rank = Rank.objects.get(code="BRIPTU")
     serve = [*polseks, polres]
     people = [

@@ -135,7 +135,7 @@ def test_coverage_query_count_constant(tree, operation, ambon_plotted):
         assigned(operation, polsek)
     with CaptureQueriesContext(connection) as large:
         coverage(operation, tree.ambon)
-    assert len(small.captured_queries) == len(large.captured_queries) == 8
+    assert len(small.captured_queries) == len(large.captured_queries) == 5
 
 
 def test_guard_gaps_hourly_per_post_and_rolled_up(tree, operation):
