@@ -20,8 +20,8 @@ from demo.operations import DemoContext
 from operations import clock
 from operations.models import UnitKind
 from operations.selectors import reporting_units
-from reports import facts
 from personnel.models import Assignment
+from reports import facts
 from reports.models import (
     ActivityKind,
     DailyReport,

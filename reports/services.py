@@ -28,8 +28,6 @@ from reports.limits import RETURN_REASON_MAX
 from reports.models import (
     Attachment,
     DailyReport,
-    Incident,
-    ReportActivity,
     ReportFlag,
     ReportStatus,
 )
