@@ -3,12 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views as account_views
-from pamilu import views
+from pamilu import health, views
 from pamilu.api import docs as api_docs
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("health/", views.health, name="health"),
+    path("health/", health.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "accounts/login/",
@@ -27,3 +27,4 @@ urlpatterns = [
 ]
 
 handler404 = "pamilu.api.errors.handler404"
+handler500 = "pamilu.resilience.handler500"
