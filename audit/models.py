@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,7 +20,9 @@ class Channel(models.TextChoices):
 class AuditEntry(models.Model):
     """One recorded write. Entries are only ever inserted (see audit.services.record)."""
 
-    at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    # A default, not auto_now_add: loaders (demo, imports) give the real instant on insert,
+    # since the row can never be updated afterwards.
+    at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("oleh"),

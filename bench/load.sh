@@ -7,7 +7,7 @@
 #   LOAD_DATABASE_URL=postgres://postgres@127.0.0.1:55432/i14load bench/load.sh
 #                                      # an existing (national test bed) copy instead
 # Env: LOAD_USERS (kapolsek, 500), LOAD_CENTERS (40), LOAD_SECONDS (120),
-#      LOAD_WORKERS (2), LOAD_THREADS (8), LOAD_LIMIT (6: MAX_CONCURRENT_REQUESTS).
+#      LOAD_WORKERS (2), LOAD_THREADS (32), LOAD_LIMIT (4: MAX_CONCURRENT_REQUESTS).
 # Loopback only; bounded by --run-time. Prints locust's summary and the SQL check.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -48,7 +48,7 @@ export REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0
 export DEBUG=false SECRET_KEY=load-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz
 export AUDIT_SEAL_KEY=load-test-seal-key ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=false
 export SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
-export MAX_CONCURRENT_REQUESTS=${LOAD_LIMIT:-6} RETRY_AFTER_SECONDS=2
+export MAX_CONCURRENT_REQUESTS=${LOAD_LIMIT:-4} RETRY_AFTER_SECONDS=2
 export PAMILU_VAR_DIR=$TMP/var LOAD_PLAN=$TMP/plan.json LOAD_RESULT=$TMP/result.json
 echo "[load] data: $DATA" >&2
 $PY manage.py migrate -v0
@@ -56,7 +56,7 @@ $PY manage.py migrate -v0
 $PY manage.py collectstatic --noinput -v0
 $PY bench/load_setup.py "$LOAD_PLAN" "$USERS"
 .venv/bin/gunicorn pamilu.wsgi -b "127.0.0.1:$WEB_PORT" -w "${LOAD_WORKERS:-2}" -k gthread \
-    --threads "${LOAD_THREADS:-8}" --backlog 64 --timeout 60 --log-level warning &
+    --threads "${LOAD_THREADS:-32}" --backlog 64 --timeout 60 --log-level warning &
 PIDS+=($!)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$WEB_PORT/health/" >/dev/null && break; sleep 0.2; done
 echo "[load] locust: $USERS kapolsek + ${LOAD_CENTERS:-40} command centers for ${SECONDS_}s" >&2

@@ -29,8 +29,9 @@ def main(plan_path: str, result_path: str) -> int:
             """SELECT count(*), count(DISTINCT (unit_id, report_date)),
                       count(*) FILTER (WHERE status = 'submitted'),
                       count(DISTINCT unit_id)
-               FROM reports_dailyreport WHERE operation_id = %s AND unit_id = ANY(%s)""",
-            [plan["operation"], units],
+               FROM reports_dailyreport
+               WHERE operation_id = %s AND unit_id = ANY(%s) AND created_at >= %s""",
+            [plan["operation"], units, plan["started"]],
         )
         rows, distinct, submitted, units_with_report = cursor.fetchone()
     created_ids = sorted(set(result["created"].values()))
@@ -57,7 +58,7 @@ def main(plan_path: str, result_path: str) -> int:
     }
     print(json.dumps(figures, indent=1))
     ok = (
-        rows == distinct == units_with_report
+        rows == distinct == units_with_report == len(created_ids)
         and found == len(created_ids)
         and submitted >= len(set(result["submitted"]))
         and not server_errors

@@ -87,7 +87,12 @@ def main(path: str, count: int) -> None:
         )
         _token, key = token_issue(user=user, expiry=expiry, by=admin, channel="system")
         centers.append({"unit": unit.pk, "code": unit.code, "kind": unit.kind, "token": key})
-    plan = {"operation": op.pk, "kapolsek": kapolsek, "centers": centers}
+    plan = {
+        "operation": op.pk,
+        "kapolsek": kapolsek,
+        "centers": centers,
+        "started": timezone.now().isoformat(),
+    }
     with open(path, "w") as out:
         json.dump(plan, out)
     print(f"plan: {len(kapolsek)} kapolsek, {len(centers)} command centers, operation {op.code}")

@@ -56,6 +56,13 @@ def _send(client, method: str, url: str, name: str, *, attempts: int = 30, **kwa
                 wait = min(float(response.headers.get("Retry-After") or 1), 5.0)
                 time.sleep(wait * random.uniform(0.5, 1.0))
                 continue
+            if response.status_code == 0:
+                # Connection reset or timed out: the server may or may not have done it;
+                # send it again (same Idempotency-Key), as the offline queue does.
+                STATS["status"][f"{name} connection-error"] += 1
+                response.success()
+                time.sleep(random.uniform(1, 3))
+                continue
             if response.status_code >= 500:
                 response.failure(f"server error {response.status_code}")
             return response
