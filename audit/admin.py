@@ -42,12 +42,13 @@ class AuditedAdmin(admin.ModelAdmin):
 
 
 def _unit_of(obj):
-    from operations.models import Unit
-
-    if isinstance(obj, Unit):
+    # The unit model as the trail's own foreign key names it: audit sits below operations
+    # and does not import it (docs/architecture.md).
+    unit_model = AuditEntry._meta.get_field("unit").related_model
+    if isinstance(obj, unit_model):
         return obj
     unit = getattr(obj, "unit", None)
-    return unit if isinstance(unit, Unit) else None
+    return unit if isinstance(unit, unit_model) else None
 
 
 @admin.register(AuditEntry)

@@ -13,7 +13,25 @@ from operations.models import (
     TaskForce,
     Unit,
 )
+from operations.selectors import operations_for
 from operations.services import rewrite_subtree_paths, unit_path
+from pamilu.api.admin_import import ImportForm
+from pamilu.scoping import visible_units
+
+
+class TpsImportForm(ImportForm):
+    operation = forms.ModelChoiceField(label=_("Operasi"), queryset=None)
+    unit = forms.ModelChoiceField(
+        label=_("Satuan penanggung jawab"),
+        queryset=None,
+        help_text=_("Dipakai untuk baris tanpa kolom kode_satuan."),
+    )
+    field_order = ["operation", "unit", "file", "only_valid"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["operation"].queryset = operations_for(user)
+        self.fields["unit"].queryset = visible_units(user)
 
 
 class UnitAdminForm(forms.ModelForm):
@@ -137,7 +155,7 @@ class PostAdmin(AuditedAdmin):
         from django.utils.translation import gettext as _
 
         from operations.imports import import_tps
-        from pamilu.api.admin_import import TpsImportForm, import_page
+        from pamilu.api.admin_import import import_page
 
         return import_page(
             self,

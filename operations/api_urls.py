@@ -1,7 +1,6 @@
-from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from operations import api, api_dashboard
+from operations import api
 
 router = SimpleRouter()
 router.register("units", api.UnitViewSet, basename="unit")
@@ -9,7 +8,4 @@ router.register("operations", api.OperationViewSet, basename="operation")
 router.register("posts", api.PostViewSet, basename="post")
 router.register("events", api.EventViewSet, basename="event")
 
-urlpatterns: list = [
-    path("dashboard/", api_dashboard.dashboard, name="api-dashboard"),
-    *router.urls,
-]
+urlpatterns: list = [*router.urls]

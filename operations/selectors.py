@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import connection
 from django.db.models import Q, QuerySet
 
+from operations import tree
 from operations.models import Operation, Phase, Unit
 from pamilu.scoping import sees_everything
 
@@ -19,7 +20,7 @@ def operations_for(user) -> QuerySet[Operation]:
     if not user.is_authenticated or user.unit_id is None:
         return qs.none()
     unit = user.unit
-    return qs.filter(Q(unit__path__in=unit.ancestor_paths()) | Q(unit__path__startswith=unit.path))
+    return qs.filter(Q(unit__path__in=unit.ancestor_paths()) | tree.subtree_q(unit, "unit"))
 
 
 def default_operation(user, day: dt.date | None = None) -> Operation | None:
@@ -44,13 +45,9 @@ def voting_day(operation: Operation) -> dt.date | None:
 
 def reporting_units(operation: Operation, within: Unit | None = None) -> QuerySet[Unit]:
     """Units that must send a daily report for `operation`, optionally below `within`."""
-    qs = Unit.objects.filter(
-        path__startswith=operation.unit.path,
-        kind__in=operation.reporting_kinds,
-        is_active=True,
-    )
+    qs = operation.unit.subtree().filter(kind__in=operation.reporting_kinds, is_active=True)
     if within is not None:
-        qs = qs.filter(path__startswith=within.path)
+        qs = qs.filter(tree.subtree_q(within))
     return qs
 
 
@@ -60,12 +57,12 @@ def reporting_units(operation: Operation, within: Unit | None = None) -> QuerySe
 # operation's default) and needs ceil(tps / tps_per_group) * police officers.
 # The pattern is picked by a join and ROW_NUMBER(), not a subquery per group: at
 # 200,000 TPS that took 0.5-1 s per call on PostgreSQL.
-_REQUIREMENT_GROUPS_SQL = """
+_REQUIREMENT_GROUPS_SQL_TEMPLATE = """
 WITH grp AS (
     SELECT p.unit_id, u.path AS unit_path, p.vulnerability, COUNT(*) AS tps
     FROM operations_post p
     JOIN operations_unit u ON u.id = p.unit_id
-    WHERE p.operation_id = %(operation)s AND p.kind = 'tps' AND u.path LIKE %(prefix)s
+    WHERE p.operation_id = %(operation)s AND p.kind = 'tps' AND {subtree}
     GROUP BY p.unit_id, u.path, p.vulnerability
 ),
 candidates AS (
@@ -77,7 +74,7 @@ candidates AS (
     JOIN operations_securitypattern sp
       ON sp.operation_id = %(operation)s AND sp.vulnerability = grp.vulnerability
     LEFT JOIN operations_unit su ON su.id = sp.unit_id
-    WHERE sp.unit_id IS NULL OR grp.unit_path LIKE su.path || '%%'
+    WHERE sp.unit_id IS NULL OR {within}
 ),
 req AS (
     SELECT grp.unit_id, grp.unit_path, grp.vulnerability, grp.tps,
@@ -88,6 +85,9 @@ req AS (
       ON c.unit_id = grp.unit_id AND c.vulnerability = grp.vulnerability AND c.rn = 1
 )
 """
+_REQUIREMENT_GROUPS_SQL = _REQUIREMENT_GROUPS_SQL_TEMPLATE.replace(
+    "{subtree}", tree.subtree_sql("u.path")
+).replace("{within}", tree.within_sql("grp.unit_path", "su.path"))
 
 
 def tps_requirement_by_level(operation: Operation, within: Unit) -> dict[str, dict[str, int]]:
@@ -97,7 +97,7 @@ def tps_requirement_by_level(operation: Operation, within: Unit) -> dict[str, di
         + "SELECT vulnerability, SUM(tps), SUM(police_required) FROM req GROUP BY vulnerability"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"operation": operation.pk, "prefix": within.path + "%"})
+        cursor.execute(sql, {"operation": operation.pk, "prefix": tree.subtree_pattern(within)})
         rows = cursor.fetchall()
     return {level: {"tps": int(tps), "police_required": int(req)} for level, tps, req in rows}
 
@@ -107,13 +107,12 @@ def tps_requirement_by_child(operation: Operation, within: Unit) -> dict[int, di
     (a Polsek's own TPS count under the Polsek itself)."""
     sql = _REQUIREMENT_GROUPS_SQL + (  # noqa: S608 - constant SQL; values are bound parameters
         "SELECT c.id, SUM(req.tps), SUM(req.police_required) FROM req "
-        "JOIN operations_unit c ON c.parent_id = %(within)s "
-        "AND req.unit_path LIKE c.path || '%%' GROUP BY c.id"
+        + tree.child_join_sql("req.unit_path")
+        + " GROUP BY c.id"
     )
+    params = {"operation": operation.pk, "prefix": tree.subtree_pattern(within)}
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql, {"operation": operation.pk, "prefix": within.path + "%", "within": within.pk}
-        )
+        cursor.execute(sql, params | tree.child_key_params(within))
         rows = cursor.fetchall()
     return {uid: {"tps": int(tps), "police_required": int(req)} for uid, tps, req in rows}
 
@@ -124,17 +123,11 @@ def tps_requirement_by_group(
     """{child path: {vulnerability: {"tps": n, "police_required": m}}} in one query, for
     each direct child of `within` (keyed by its path) and for the TPS `within` itself
     holds (keyed by `within.path`)."""
-    # Only a fixed function name is formatted into the SQL; every value is bound.
-    position = "INSTR" if connection.vendor == "sqlite" else "STRPOS"
-    key = f"SUBSTR(unit_path, 1, %(length)s + {position}(SUBSTR(unit_path, %(start)s), '/'))"
+    key = tree.child_key_sql("unit_path")
     select = f"SELECT {key} AS grp_path, vulnerability, SUM(tps), SUM(police_required) "
     sql = _REQUIREMENT_GROUPS_SQL + select + "FROM req GROUP BY grp_path, vulnerability"
-    params = {
-        "operation": operation.pk,
-        "prefix": within.path + "%",
-        "length": len(within.path),
-        "start": len(within.path) + 1,
-    }
+    params = {"operation": operation.pk, "prefix": tree.subtree_pattern(within)}
+    params |= tree.child_key_params(within)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from audit.services import record, save_audited
+from operations import tree
 from operations.models import PATH_SEPARATOR, Unit, UnitKind, check_parent_kind
 
 
@@ -81,7 +82,7 @@ def rewrite_subtree_paths(old: str, new: str, *, depth_shift: int) -> None:
     from django.db.models import F, Value
     from django.db.models.functions import Concat, Substr
 
-    Unit.objects.filter(path__startswith=old).exclude(path=new).update(
+    Unit.objects.filter(tree.subtree_q(old)).exclude(path=new).update(
         path=Concat(Value(new), Substr("path", len(old) + 1)),
         depth=F("depth") + depth_shift,
     )

@@ -11,6 +11,7 @@ from django.db.models import Model, QuerySet
 from django.dispatch import Signal
 from django.http import Http404
 
+from operations import tree
 from operations.models import Unit
 
 # Sent when a signed-in user asked for a record that exists outside their scope (they
@@ -53,7 +54,7 @@ def visible_units(user) -> QuerySet[Unit]:
         return Unit.objects.none()
     if user.role == "operator":
         return Unit.objects.filter(pk=user.unit_id)
-    return Unit.objects.filter(path__startswith=user.unit.path)
+    return user.unit.subtree()
 
 
 def scope(user, queryset: QuerySet, unit_field: str = "unit") -> QuerySet:
@@ -70,7 +71,12 @@ def scope(user, queryset: QuerySet, unit_field: str = "unit") -> QuerySet:
         return queryset.none()
     if user.role == "operator":
         return queryset.filter(**{f"{unit_field}_id": user.unit_id})
-    return queryset.filter(**{f"{unit_field}__path__startswith": user.unit.path})
+    return tree.in_subtree(queryset, user.unit, unit_field)
+
+
+def within(queryset: QuerySet, unit: Unit, unit_field: str = "unit") -> QuerySet:
+    """Narrow `queryset` to `unit`'s subtree (a unit the caller found among visible_units)."""
+    return tree.in_subtree(queryset, unit, unit_field)
 
 
 def get_in_scope_or_404(user, queryset: QuerySet, unit_field: str = "unit", **lookup) -> Model:
@@ -89,7 +95,7 @@ def unit_in_scope(user, unit: Unit) -> bool:
         return False
     if user.role == "operator":
         return unit.pk == user.unit_id
-    return unit.path.startswith(user.unit.path)
+    return tree.is_within(unit, user.unit)
 
 
 def can_write_for_unit(user, unit: Unit) -> bool:
@@ -109,4 +115,4 @@ def can_review_unit(user, unit: Unit) -> bool:
         return True
     if user.role != "reviewer" or user.unit_id is None:
         return False
-    return unit.pk != user.unit_id and unit.path.startswith(user.unit.path)
+    return unit.pk != user.unit_id and tree.is_within(unit, user.unit)

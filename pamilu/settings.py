@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "personnel",
     "reports",
     "summaries",
+    "dashboard",
+    "demo",
 ]
 
 MIDDLEWARE = [

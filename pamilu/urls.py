@@ -20,10 +20,10 @@ urlpatterns = [
     path("api/v1/", include("pamilu.api.urls")),
     path("api/schema/", api_docs.schema, name="api-schema"),
     path("api/docs/", api_docs.docs, name="api-docs"),
-    path("", include("operations.urls")),
     path("", include("personnel.urls")),
     path("", include("reports.urls")),
     path("", include("summaries.urls")),
+    path("", include("dashboard.urls")),
 ]
 
 handler404 = "pamilu.api.errors.handler404"

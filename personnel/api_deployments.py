@@ -8,14 +8,10 @@ and need `personnel.selectors.can_deploy` for the unit (else 403, nothing writte
 
 from __future__ import annotations
 
-import datetime as dt
-
 import django_filters
-from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, serializers, viewsets
-from rest_framework.decorators import action, api_view
+from rest_framework.decorators import action
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -222,120 +218,6 @@ class EventDeploymentsView(ListAPIView):
                 "personnel__rank", "unit", "assignment", "post", "group", "event"
             ),
         ).order_by("starts_at", "pk")
-
-
-# --- coverage and guard gaps ------------------------------------------------------------------
-
-
-def _unit_and_operation(request) -> tuple[Unit, Operation]:
-    value = request.query_params.get("unit", "")
-    units = visible_units(request.user)
-    lookup = {"pk": int(value)} if value.isdigit() else {"code": value}
-    unit = units.filter(**lookup).first() if value else request.user.unit
-    code = request.query_params.get("operation", "")
-    operation = operations_for(request.user).filter(code=code).first() if code else None
-    if unit is None or operation is None:
-        raise Http404
-    return unit, operation
-
-
-def _instant(request, name: str) -> dt.datetime | None:
-    value = request.query_params.get(name)
-    if not value:
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise exceptions.ValidationError(
-            {name: ["Waktu ISO 8601, mis. 2024-02-14T00:00+09:00."]}
-        ) from None
-    if parsed.tzinfo is None:
-        raise exceptions.ValidationError({name: ["Sertakan zona waktu (mis. +09:00 atau Z)."]})
-    return parsed
-
-
-UNIT_OPERATION_PARAMS = [
-    OpenApiParameter(
-        "unit", OpenApiTypes.STR, description="Kode atau ID satuan (bawaan: satuan Anda)."
-    ),
-    OpenApiParameter("operation", OpenApiTypes.STR, required=True, description="Kode operasi."),
-]
-
-
-def _row(row: selectors.CoverageRow) -> dict:
-    return {
-        "unit": row.unit.code if row.unit else None,
-        "tps": row.tps,
-        "required": row.required,
-        "deployed": row.deployed,
-        "deployed_own": row.deployed_own,
-        "deployed_bko": row.deployed_bko,
-        "bko_filling": row.bko_filling,
-        "shortfall": row.shortfall,
-        "uncovered_tps": row.uncovered_tps,
-        "available": row.available,
-    }
-
-
-@extend_schema(
-    parameters=[
-        *UNIT_OPERATION_PARAMS,
-        OpenApiParameter("start", OpenApiTypes.DATETIME, description="Hanya penempatan sejak…"),
-        OpenApiParameter("end", OpenApiTypes.DATETIME, description="…hingga (dengan start)."),
-    ],
-    responses={200: OpenApiTypes.OBJECT},
-)
-@api_view(["GET"])
-def coverage(request):
-    """Police required by the TPS pattern vs deployed, for the unit, each child and level."""
-    unit, operation = _unit_and_operation(request)
-    start, end = _instant(request, "start"), _instant(request, "end")
-    result = selectors.coverage(operation, unit, (start, end) if start and end else None)
-    return Response(
-        {
-            "total": _row(result.total),
-            "children": [_row(r) for r in result.children],
-            "by_level": {level: _row(r) | {"unit": None} for level, r in result.by_level.items()},
-        }
-    )
-
-
-@extend_schema(
-    parameters=[
-        *UNIT_OPERATION_PARAMS,
-        OpenApiParameter("start", OpenApiTypes.DATETIME, required=True),
-        OpenApiParameter("end", OpenApiTypes.DATETIME, required=True),
-    ],
-    responses={200: OpenApiTypes.OBJECT},
-)
-@api_view(["GET"])
-def guard_gaps(request):
-    """Hours in which a round-the-clock post has fewer guards than needed, per post and hour."""
-    unit, operation = _unit_and_operation(request)
-    start, end = _instant(request, "start"), _instant(request, "end")
-    if start is None or end is None or end <= start:
-        raise exceptions.ValidationError({"end": ["Isi start dan end, end setelah start."]})
-    result = selectors.guard_gaps(operation, unit, start, end)
-    return Response(
-        {
-            "start": result.start,
-            "end": result.end,
-            "posts_checked": result.posts_checked,
-            "missing_guard_hours": result.missing_guard_hours,
-            "posts": [
-                {
-                    "post": g.post.pk,
-                    "code": g.post.code,
-                    "guards_required": g.post.guards_required,
-                    "gaps": [{"start": s, "end": e, "guards": n} for s, e, n in g.ranges()],
-                }
-                for g in result.posts
-            ],
-            "by_hour": [
-                {"hour": h, "posts_short": n, "guards_missing": m} for h, n, m in result.by_hour()
-            ],
-        }
-    )
 
 
 # --- apel ------------------------------------------------------------------------------------

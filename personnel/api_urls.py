@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from personnel import api, api_deployments
+from personnel import api, api_coverage, api_deployments
 
 router = SimpleRouter()
 router.register("ranks", api.RankViewSet, basename="rank")
@@ -17,7 +17,7 @@ urlpatterns: list = [
         api_deployments.EventDeploymentsView.as_view(),
         name="event-deployments",
     ),
-    path("coverage/", api_deployments.coverage, name="deployment-coverage"),
-    path("guard-gaps/", api_deployments.guard_gaps, name="deployment-guard-gaps"),
+    path("coverage/", api_coverage.coverage, name="deployment-coverage"),
+    path("guard-gaps/", api_coverage.guard_gaps, name="deployment-guard-gaps"),
     *router.urls,
 ]

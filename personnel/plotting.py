@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
+from operations import tree
 from operations.models import Operation, Post, PostKind, SecurityPattern, Unit, Vulnerability
 from personnel.models import Assignment, Deployment, PostGroupMember, RankGroup
 from personnel.services import deployment_create, post_group_create
@@ -127,9 +128,7 @@ def pattern_for(patterns: list[SecurityPattern], unit: Unit, level: str) -> Secu
 def unassigned_tps(operation: Operation, polres: Unit):
     """TPS below `polres` not yet in a group and with nobody deployed there directly."""
     return (
-        Post.objects.filter(
-            operation=operation, kind=PostKind.TPS, unit__path__startswith=polres.path
-        )
+        Post.objects.filter(tree.subtree_q(polres, "unit"), operation=operation, kind=PostKind.TPS)
         .exclude(Exists(PostGroupMember.objects.filter(post=OuterRef("pk"))))
         .exclude(Exists(Deployment.objects.filter(post=OuterRef("pk"))))
     )
@@ -144,7 +143,7 @@ def available_assignments(
     )
     return (
         Assignment.objects.filter(
-            operation=operation, unit__path__startswith=polres.path, personnel__is_active=True
+            tree.subtree_q(polres, "unit"), operation=operation, personnel__is_active=True
         )
         .exclude(personnel__rank__group=RankGroup.PNS)
         .exclude(Exists(busy))
@@ -292,7 +291,7 @@ def confirm(
     assignments = {
         a.pk: a
         for a in Assignment.objects.filter(
-            pk__in=staff_ids, operation=operation, unit__path__startswith=polres.path
+            tree.subtree_q(polres, "unit"), pk__in=staff_ids, operation=operation
         ).select_related("personnel__rank", "unit", "operation")
     }
     created = 0

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
-from operations import clock
+from operations import clock, tree
 from operations.models import Operation, Post, Unit, Vulnerability
 from operations.selectors import tps_requirement_by_child, tps_requirement_by_level
 from pamilu.scoping import scope, unit_in_scope
@@ -75,7 +75,7 @@ WITH dep AS (
     JOIN operations_unit u ON u.id = d.unit_id
     LEFT JOIN operations_post p ON p.id = d.post_id
     LEFT JOIN personnel_postgroup g ON g.id = d.group_id
-    WHERE d.operation_id = %(operation)s AND u.path LIKE %(prefix)s
+    WHERE d.operation_id = %(operation)s AND {subtree}
       AND (p.kind = 'tps' OR d.group_id IS NOT NULL)
       {span}
 )
@@ -87,7 +87,7 @@ WITH unc AS (
     SELECT u.path AS unit_path
     FROM operations_post p
     JOIN operations_unit u ON u.id = p.unit_id
-    WHERE p.operation_id = %(operation)s AND p.kind = 'tps' AND u.path LIKE %(prefix)s
+    WHERE p.operation_id = %(operation)s AND p.kind = 'tps' AND {subtree}
       AND NOT EXISTS (
         SELECT 1 FROM personnel_deployment d WHERE d.post_id = p.id {span}
       )
@@ -98,8 +98,6 @@ WITH unc AS (
       )
 )
 """
-
-_CHILD_JOIN = "JOIN operations_unit c ON c.parent_id = %(within)s AND {path} LIKE c.path || '%%'"
 
 
 def _span_sql(span: tuple[dt.datetime, dt.datetime] | None, params: dict) -> str:
@@ -126,12 +124,14 @@ def coverage(
 
     `span` limits deployments to those overlapping it (e.g. voting day). Eight queries.
     """
-    params = {"operation": operation.pk, "prefix": within.path + "%", "within": within.pk}
+    params = {"operation": operation.pk, "prefix": tree.subtree_pattern(within)}
+    params |= tree.child_key_params(within)
     span_sql = _span_sql(span, params)
-    dep = _TPS_DEPLOYMENTS_SQL.format(span=span_sql)
-    unc = _UNCOVERED_SQL.format(span=span_sql)
-    child_join_dep = _CHILD_JOIN.format(path="dep.unit_path")
-    child_join_unc = _CHILD_JOIN.format(path="unc.unit_path")
+    subtree = tree.subtree_sql("u.path")
+    dep = _TPS_DEPLOYMENTS_SQL.format(span=span_sql, subtree=subtree)
+    unc = _UNCOVERED_SQL.format(span=span_sql, subtree=subtree)
+    child_join_dep = tree.child_join_sql("dep.unit_path")
+    child_join_unc = tree.child_join_sql("unc.unit_path")
 
     total = CoverageRow(unit=within)
     children = {u.pk: CoverageRow(unit=u) for u in Unit.objects.filter(parent=within)}
@@ -194,7 +194,7 @@ WITH av AS (
     JOIN operations_unit u ON u.id = a.unit_id
     JOIN personnel_personnel pe ON pe.id = a.personnel_id
     JOIN personnel_rank r ON r.id = pe.rank_id
-    WHERE a.operation_id = %(operation)s AND u.path LIKE %(prefix)s
+    WHERE a.operation_id = %(operation)s AND {subtree}
       AND pe.is_active AND r."group" <> %(pns)s
 )
 SELECT NULL, COUNT(*) FROM av UNION ALL
@@ -205,11 +205,14 @@ def _available_personnel(operation: Operation, within: Unit) -> dict[int | None,
     """Police assigned to the operation under `within` (own and BKO), total and per child."""
     params = {
         "operation": operation.pk,
-        "prefix": within.path + "%",
-        "within": within.pk,
+        "prefix": tree.subtree_pattern(within),
         "pns": RankGroup.PNS.value,
-    }
-    sql = _AVAILABLE_SQL + _CHILD_JOIN.format(path="av.unit_path") + " GROUP BY c.id"
+    } | tree.child_key_params(within)
+    sql = (
+        _AVAILABLE_SQL.replace("{subtree}", tree.subtree_sql("u.path"))
+        + tree.child_join_sql("av.unit_path")
+        + " GROUP BY c.id"
+    )
     return dict(_fetch(sql, params))
 
 
@@ -282,7 +285,7 @@ def guard_gaps(
     posts = {
         p.pk: p
         for p in Post.objects.filter(
-            operation=operation, round_the_clock=True, unit__path__startswith=within.path
+            tree.subtree_q(within, "unit"), operation=operation, round_the_clock=True
         ).select_related("unit")
     }
     if not hours or not posts:
@@ -292,7 +295,7 @@ def guard_gaps(
     params: list = []
     for index, hour in enumerate(hours):
         params += [index, adapt(hour), adapt(hour + dt.timedelta(hours=1))]
-    params += [operation.pk, within.path + "%"]
+    params += [operation.pk, tree.subtree_pattern(within)]
     sql = (
         f"WITH hours(idx, h_start, h_end) AS (VALUES {values}) "  # noqa: S608 - placeholders only
         "SELECT p.id, hours.idx, COUNT(DISTINCT d.personnel_id) "
@@ -300,7 +303,9 @@ def guard_gaps(
         "CROSS JOIN hours "
         "LEFT JOIN personnel_deployment d ON d.post_id = p.id "
         "AND d.starts_at <= hours.h_start AND d.ends_at >= hours.h_end "
-        "WHERE p.operation_id = %s AND p.round_the_clock AND u.path LIKE %s "
+        "WHERE p.operation_id = %s AND p.round_the_clock AND "
+        + tree.subtree_sql("u.path", "")
+        + " "
         "GROUP BY p.id, hours.idx, p.guards_required "
         "HAVING COUNT(DISTINCT d.personnel_id) < p.guards_required "
         "ORDER BY p.id, hours.idx"
@@ -322,7 +327,7 @@ def _latest_apels(within: Unit, operation: Operation | None, user=None) -> Query
     newer = Apel.objects.filter(unit=OuterRef("unit")).filter(
         Q(held_at__gt=OuterRef("held_at")) | Q(held_at=OuterRef("held_at"), pk__gt=OuterRef("pk"))
     )
-    qs = Apel.objects.filter(unit__path__startswith=within.path)
+    qs = Apel.objects.filter(tree.subtree_q(within, "unit"))
     if operation is not None:
         qs = qs.filter(operation=operation)
         newer = newer.filter(operation=operation)
@@ -360,7 +365,7 @@ def roster(unit: Unit, day: dt.date, operation: Operation | None = None) -> Quer
     start = clock.day_start(unit, day)
     end = clock.day_start(unit, day + dt.timedelta(days=1))
     qs = Deployment.objects.filter(
-        unit__path__startswith=unit.path, starts_at__lt=end, ends_at__gt=start
+        tree.subtree_q(unit, "unit"), starts_at__lt=end, ends_at__gt=start
     )
     if operation is not None:
         qs = qs.filter(operation=operation)

@@ -14,6 +14,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record, save_audited
+from operations import tree
 from operations.models import Event, Operation, Post, PostKind, TaskForce, Unit
 from personnel.models import (
     DEPLOYMENT_OVERLAP_CONSTRAINT,
@@ -348,7 +349,7 @@ def _import_row(*, operation, within, row, by, channel) -> Deployment:
     nrp = (row.get("nrp") or "").strip()
     assignment = (
         Assignment.objects.select_related("personnel", "unit")
-        .filter(operation=operation, personnel__nrp=nrp, unit__path__startswith=within.path)
+        .filter(tree.subtree_q(within, "unit"), operation=operation, personnel__nrp=nrp)
         .first()
     )
     if assignment is None:
@@ -361,13 +362,13 @@ def _import_row(*, operation, within, row, by, channel) -> Deployment:
     event_id = (row.get("kegiatan") or "").strip()
     if post_code:
         post = Post.objects.filter(
-            operation=operation, code=post_code, unit__path__startswith=within.path
+            tree.subtree_q(within, "unit"), operation=operation, code=post_code
         ).first()
         if post is None:
             raise ValidationError(_("Pos %s tidak ditemukan.") % post_code)
     elif event_id.isdigit():
         event = Event.objects.filter(
-            operation=operation, pk=int(event_id), unit__path__startswith=within.path
+            tree.subtree_q(within, "unit"), operation=operation, pk=int(event_id)
         ).first()
         if event is None:
             raise ValidationError(_("Kegiatan %s tidak ditemukan.") % event_id)

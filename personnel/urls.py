@@ -5,7 +5,6 @@ from personnel import views
 app_name = "personnel"
 urlpatterns = [
     path("personnel/", views.personnel_list, name="list"),
-    path("personnel/readiness-panel/", views.readiness_panel, name="readiness_panel"),
     path("deployments/", views.deployment_list, name="deployments"),
     path("deployments/new/", views.deployment_create, name="deployment_create"),
     path("deployments/<int:pk>/delete/", views.deployment_delete, name="deployment_delete"),

@@ -21,10 +21,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from operations import clock
+from operations import clock, focus, tree
 from operations.models import Event, Operation, Post, Unit, UnitKind, Vulnerability
-from operations.selectors import default_operation, operations_for, voting_day
-from pamilu.scoping import get_in_scope_or_404, scope, visible_units
+from operations.selectors import operations_for, voting_day
+from pamilu.scoping import get_in_scope_or_404, scope
 from personnel import plotting, selectors, services
 from personnel.forms import ApelForm, DeploymentForm, GapsForm, ImportForm, SpanForm
 from personnel.models import Apel, Assignment, Deployment, Personnel
@@ -52,34 +52,13 @@ def personnel_list(request: HttpRequest) -> HttpResponse:
 # --- shared helpers -------------------------------------------------------------------------
 
 
-def _focus_unit(request: HttpRequest) -> Unit:
-    """?unit= (code or id) among the units the user may see; default: the user's own unit."""
-    value = request.GET.get("unit", "").strip()
-    units = visible_units(request.user)
-    if value:
-        lookup = {"pk": int(value)} if value.isdigit() else {"code": value}
-        unit = units.filter(**lookup).first()
-        if unit is None:
-            raise Http404
-        return unit
-    if request.user.unit_id:
-        return request.user.unit
-    unit = units.filter(parent__isnull=True).order_by("path").first()
-    if unit is None:
-        raise Http404
-    return unit
-
-
-def _operation(request: HttpRequest, unit: Unit | None = None) -> Operation | None:
-    """?operation= (code) among the user's operations; default: the one running today."""
-    code = request.GET.get("operation", "").strip() or request.POST.get("operation", "").strip()
-    if code:
-        operation = operations_for(request.user).filter(code=code).first()
-        if operation is None:
-            raise Http404
-        return operation
-    today = clock.local_date(unit or request.user.unit) if (unit or request.user.unit_id) else None
-    return default_operation(request.user, today)
+def _focus(request: HttpRequest) -> tuple[Unit, Operation | None, dt.date | None]:
+    """The focus unit, operation and day, by the one resolver (operations.focus): ?unit=
+    (code or id) among the units the user may see, default their own; ?operation= (code)
+    among their operations, default the one running today; ?day= (ISO, else None). Out of
+    scope: 404."""
+    query = focus.resolve(request)
+    return focus.require_unit(query), query.operation, query.day
 
 
 def _zone(request: HttpRequest, unit: Unit | None = None) -> ZoneInfo:
@@ -121,12 +100,10 @@ def _render(request, template: str, unit, operation, **extra) -> HttpResponse:
 @login_required
 def deployment_list(request: HttpRequest) -> HttpResponse:
     """Deployments below the focus unit, by local day, searchable by NRP or name."""
-    unit = _focus_unit(request)
-    operation = _operation(request, unit)
-    qs = scope(request.user, Deployment.objects.filter(unit__path__startswith=unit.path))
+    unit, operation, day = _focus(request)
+    qs = scope(request.user, tree.in_subtree(Deployment.objects.all(), unit))
     if operation is not None:
         qs = qs.filter(operation=operation)
-    day = _parse_date(request.GET.get("day"))
     if day is not None:
         qs = qs.filter(
             starts_at__lt=clock.day_start(unit, day + dt.timedelta(days=1)),
@@ -161,27 +138,19 @@ def deployment_list(request: HttpRequest) -> HttpResponse:
         )
 
 
-def _parse_date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 FORM_FIELD_OF = {"assignment": "nrp", "post": "post_code", "ends_at": "ends_at"}
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def deployment_create(request: HttpRequest) -> HttpResponse:
-    unit = _focus_unit(request)
-    operation = _operation(request, unit)
+    unit, operation, _day = _focus(request)
     if operation is None:
         raise Http404
     _require_deploy(request, unit)
     events = scope(
         request.user,
-        Event.objects.filter(operation=operation, unit__path__startswith=unit.path),
+        tree.in_subtree(Event.objects.filter(operation=operation), unit),
     ).order_by("starts_at")
     zone = _zone(request, unit)
     with timezone.override(zone):
@@ -278,8 +247,7 @@ def deployment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def deployment_import(request: HttpRequest) -> HttpResponse:
-    unit = _focus_unit(request)
-    operation = _operation(request, unit)
+    unit, operation, _day = _focus(request)
     if operation is None:
         raise Http404
     _require_deploy(request, unit)
@@ -304,9 +272,7 @@ def deployment_import(request: HttpRequest) -> HttpResponse:
 @login_required
 def coverage(request: HttpRequest) -> HttpResponse:
     """Required vs deployed at TPS by the pattern, for the unit and each unit below it."""
-    unit = _focus_unit(request)
-    operation = _operation(request, unit)
-    day = _parse_date(request.GET.get("day"))
+    unit, operation, day = _focus(request)
     result = None
     if operation is not None:
         span = None
@@ -337,8 +303,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plotting_view(request: HttpRequest) -> HttpResponse:
     """Propose a plotting for a Polres's unassigned TPS; a person reviews and confirms it."""
-    unit = _focus_unit(request)
-    operation = _operation(request, unit)
+    unit, operation, _day = _focus(request)
     if operation is None or unit.kind != UnitKind.POLRES:
         raise Http404
     _require_deploy(request, unit)
@@ -385,8 +350,7 @@ def plotting_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def guard_gaps(request: HttpRequest) -> HttpResponse:
     """Hours in which a round-the-clock post (warehouse, office) has fewer guards than needed."""
-    unit = _focus_unit(request)
-    operation = _operation(request, unit)
+    unit, operation, day = _focus(request)
     today = clock.local_date(unit)
     form = GapsForm(
         request.GET if "day" in request.GET else None, initial={"day": today, "days": 1}
@@ -405,9 +369,8 @@ def guard_gaps(request: HttpRequest) -> HttpResponse:
 @login_required
 def event_list(request: HttpRequest) -> HttpResponse:
     """Events to secure below the unit, with personnel required and deployed."""
-    unit = _focus_unit(request)
-    operation = _operation(request, unit)
-    qs = scope(request.user, Event.objects.filter(unit__path__startswith=unit.path))
+    unit, operation, _day = _focus(request)
+    qs = scope(request.user, tree.in_subtree(Event.objects.all(), unit))
     if operation is not None:
         qs = qs.filter(operation=operation)
     qs = (
@@ -424,9 +387,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def apel_list(request: HttpRequest) -> HttpResponse:
-    unit = _focus_unit(request)
-    operation = _operation(request, unit)
-    qs = scope(request.user, Apel.objects.filter(unit__path__startswith=unit.path))
+    unit, operation, _day = _focus(request)
+    qs = scope(request.user, tree.in_subtree(Apel.objects.all(), unit))
     if operation is not None:
         qs = qs.filter(operation=operation)
     qs = qs.select_related("unit").prefetch_related("equipment").order_by("-held_at", "-pk")
@@ -437,8 +399,7 @@ def apel_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def apel_create(request: HttpRequest) -> HttpResponse:
-    unit = _focus_unit(request)
-    operation = _operation(request, unit)
+    unit, operation, _day = _focus(request)
     if operation is None:
         raise Http404
     _require_deploy(request, unit)
@@ -481,36 +442,6 @@ def apel_create(request: HttpRequest) -> HttpResponse:
         )
 
 
-READINESS_ROWS = 25
-
-
-@login_required
-def readiness_panel(request: HttpRequest) -> HttpResponse:
-    """Dashboard partial (htmx): the latest apel readiness of each unit below ?unit=."""
-    unit = _focus_unit(request)
-    code = request.GET.get("operation", "").strip()
-    operation = operations_for(request.user).filter(code=code).first() if code else None
-    latest = list(selectors.latest_apels(unit, operation, request.user)[:READINESS_ROWS])
-    totals = selectors.readiness_totals(unit, operation, request.user)
-    units_below = visible_units(request.user).filter(path__startswith=unit.path).count()
-    with timezone.override(unit.zone):
-        return render(
-            request,
-            "personnel/_readiness_panel.html",
-            {
-                "unit": unit,
-                "latest": latest,
-                "totals": totals,
-                "units_below": units_below,
-                "percent": round(100 * totals["present"] / totals["total"])
-                if totals["total"]
-                else None,
-                "more": totals["units"] > len(latest),
-                "apel_query": _query(unit=unit.code, operation=code),
-            },
-        )
-
-
 # --- duty roster PDF ------------------------------------------------------------------------
 
 
@@ -519,9 +450,8 @@ def roster_pdf(request: HttpRequest) -> HttpResponse:
     """The duty roster of a local day for a unit, as PDF (who, where, when, rank, NRP)."""
     from weasyprint import HTML
 
-    unit = _focus_unit(request)
-    operation = _operation(request, unit)
-    day = _parse_date(request.GET.get("day")) or clock.local_date(unit)
+    unit, operation, day = _focus(request)
+    day = day or clock.local_date(unit)
     rows = list(scope(request.user, selectors.roster(unit, day, operation)))
     with timezone.override(unit.zone):
         html = render_to_string(

@@ -21,6 +21,17 @@ class ReportStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Diterima")
 
 
+# The one definition of a *sent* report: submitted at least once. A report returned for
+# correction was sent (its unit did report; the correction belongs to the review), only a
+# draft is not. The dashboard, the summaries and the exports count by it.
+SENT_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.RETURNED, ReportStatus.ACCEPTED)
+
+
+def sent_q(prefix: str = "") -> Q:
+    """A filter: the report (reached by the lookup `prefix`, e.g. ``"report__"``) is sent."""
+    return Q(**{f"{prefix}status__in": SENT_STATUSES})
+
+
 class DailyReport(models.Model):
     """One unit's anev for one local day of an operation."""
 

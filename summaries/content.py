@@ -13,15 +13,22 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
-from django.db.models.functions import StrIndex, Substr
+from django.db.models import Case, Count, Q, Sum, Value, When
 
+from operations import tree
 from operations.models import Operation, Unit
 from operations.selectors import reporting_units
-from reports.models import DailyReport, Incident, ReportActivity, ReportStatus, Severity
+from reports.models import (
+    SENT_STATUSES,
+    DailyReport,
+    Incident,
+    ReportActivity,
+    ReportStatus,
+    Severity,
+)
 from summaries.periods import Period
 
-REPORTED = [ReportStatus.SUBMITTED, ReportStatus.ACCEPTED, ReportStatus.RETURNED]
+REPORTED = SENT_STATUSES  # a sent report: the one definition, in reports.models
 NOTABLE_LIMIT = 50
 
 
@@ -29,7 +36,7 @@ def _reports(operation: Operation, unit: Unit, first: dt.date, last: dt.date) ->
     """Lookups selecting the sent reports of the subtree in [first, last] (joins, no IN)."""
     return {
         "operation": operation,
-        "unit__path__startswith": unit.path,
+        **tree.subtree_lookup(unit, "unit"),
         "report_date__gte": first,
         "report_date__lte": last,
         "status__in": REPORTED,
@@ -42,13 +49,7 @@ def _via_report(reports: dict) -> dict:
 
 def _row_path(unit: Unit, path_field: str):
     """SQL: the path of the row a unit falls under: `unit` itself or its child on the way."""
-    length = len(unit.path)
-    rest = Substr(F(path_field), length + 1)
-    return Case(
-        When(**{path_field: unit.path}, then=Value(unit.path)),
-        default=Substr(F(path_field), 1, Value(length) + StrIndex(rest, Value("/"))),
-        output_field=CharField(),
-    )
+    return tree.child_key(unit, path_field)
 
 
 def percent_change(current: int, previous: int) -> float | None:

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
+from operations import tree
 from operations.models import Operation, Unit, UnitKind
 from operations.selectors import reporting_units
 from pamilu.scoping import scope
@@ -63,10 +64,8 @@ def missing_units(operation: Operation, time_zone: str, day: dt.date) -> QuerySe
 
 def summarised_units(operation: Operation) -> QuerySet[Unit]:
     """Units that get a rekap: those that report or have reporting units below them."""
-    below = reporting_units(operation).filter(path__startswith=OuterRef("path"))
-    return Unit.objects.filter(path__startswith=operation.unit.path, is_active=True).filter(
-        Exists(below)
-    )
+    below = reporting_units(operation).filter(tree.subtree_q(OuterRef("path")))
+    return operation.unit.subtree().filter(is_active=True).filter(Exists(below))
 
 
 def _without_daily(units: QuerySet[Unit], operation: Operation, day: dt.date):

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from operations import focus
 from operations.selectors import operations_for
 from pamilu.scoping import get_in_scope_or_404
 from summaries import exports, selectors, services
@@ -35,14 +36,16 @@ def summary_list(request: HttpRequest) -> HttpResponse:
             on_time_percent=KT("content__reporting__on_time_percent"),
         )
     )
-    operations = list(operations_for(request.user).select_related(None).only("pk", "name"))
+    operations = list(operations_for(request.user).select_related(None).only("pk", "code", "name"))
+    # ?operation= is the operation's code, as on every page (an id still works: old links).
+    operation = focus.operation_from(request.user, request.GET.get("operation"), operations)
     filters = {
-        "operation": request.GET.get("operation", ""),
+        "operation": operation.code if operation else "",
         "kind": request.GET.get("kind", ""),
         "q": request.GET.get("q", "").strip(),
     }
-    if filters["operation"].isdigit():
-        qs = qs.filter(operation_id=int(filters["operation"]))
+    if operation is not None:
+        qs = qs.filter(operation=operation)
     if filters["kind"] in PeriodKind.values:
         qs = qs.filter(period_kind=filters["kind"])
     if filters["q"]:

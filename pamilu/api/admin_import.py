@@ -28,24 +28,6 @@ class ImportForm(forms.Form):
         self.user = user
 
 
-class TpsImportForm(ImportForm):
-    operation = forms.ModelChoiceField(label=_("Operasi"), queryset=None)
-    unit = forms.ModelChoiceField(
-        label=_("Satuan penanggung jawab"),
-        queryset=None,
-        help_text=_("Dipakai untuk baris tanpa kolom kode_satuan."),
-    )
-    field_order = ["operation", "unit", "file", "only_valid"]
-
-    def __init__(self, *args, user, **kwargs):
-        from operations.selectors import operations_for
-        from pamilu.scoping import visible_units
-
-        super().__init__(*args, user=user, **kwargs)
-        self.fields["operation"].queryset = operations_for(user)
-        self.fields["unit"].queryset = visible_units(user)
-
-
 def import_page(
     model_admin, request, *, form_class, title: str, help_text: str, run
 ) -> TemplateResponse:

@@ -32,10 +32,9 @@ class SubtreeFilter(django_filters.NumberFilter):
     def filter(self, qs, value):
         if value in (None, ""):
             return qs
-        from pamilu.scoping import visible_units
+        from pamilu.scoping import visible_units, within
 
         unit = visible_units(self.parent.request.user).filter(pk=value).first()
         if unit is None:
             return qs.none()
-        prefix = f"{self.unit_field}__" if self.unit_field else ""
-        return qs.filter(**{f"{prefix}path__startswith": unit.path})
+        return within(qs, unit, self.unit_field)

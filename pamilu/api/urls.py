@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("personnel.api_urls")),
     path("", include("reports.api_urls")),
     path("", include("summaries.api_urls")),
+    path("", include("dashboard.api_urls")),
 ]

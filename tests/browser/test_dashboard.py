@@ -13,7 +13,7 @@ from operations.models import Vulnerability
 from operations.selectors import reporting_units
 from reports.models import DailyReport, ReportStatus
 from tests import builders
-from tests.operations import dashboard_data as make
+from tests.dashboard import dashboard_data as make
 
 WALL = {"width": 1920, "height": 1080}
 

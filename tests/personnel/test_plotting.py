@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from operations.models import Post, PostKind, SecurityPattern, UnitKind, Vulnerability
 from operations.selectors import tps_requirement_by_level
+from operations.tree import in_subtree
 from personnel import plotting
 from personnel.models import Assignment, Deployment, Personnel, PostGroup, Rank
 from personnel.selectors import coverage
@@ -114,7 +115,7 @@ def test_proposal_for_1000_tps_staffs_every_group_by_the_pattern(tree, operation
 def test_proposal_groups_nearest_tps(tree, operation):
     polres = _generated_polres(tree, operation, police=0, bko=0)
     proposal = plotting.propose(operation, polres, *SPAN)
-    posts = {p.pk: p for p in Post.objects.filter(unit__path__startswith=polres.path)}
+    posts = {p.pk: p for p in in_subtree(Post.objects.all(), polres)}
 
     def spread(groups):
         total = 0.0
@@ -154,7 +155,7 @@ def test_proposal_scarce_personnel_staffs_most_vulnerable_first(tree, operation)
 
 def test_proposal_skips_personnel_already_deployed_in_the_span(tree, operation):
     polres = _generated_polres(tree, operation, police=12, bko=0)
-    busy = Assignment.objects.filter(unit__path__startswith=polres.path).first()
+    busy = in_subtree(Assignment.objects.all(), polres).first()
     (elsewhere,) = tps(operation, busy.unit, Vulnerability.RAWAN, 1, prefix="X")
     deployment_create(assignment=busy, post=elsewhere, starts_at=at(14, 0), ends_at=at(14, 2))
     proposal = plotting.propose(operation, polres, *SPAN)

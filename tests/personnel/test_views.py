@@ -87,7 +87,7 @@ def test_command_center_may_not_deploy(client, personas, tree, operation, data):
     "personnel:events",
     "personnel:apels",
     "personnel:apel_create",
-    "personnel:readiness_panel",
+    "readiness_panel",
 )
 @pytest.mark.parametrize("persona", ["outsider", "outsider_operator", "kapolsek_b"])
 def test_outsider_gets_404_for_ambon_units(client, personas, tree, operation, data, persona):
@@ -102,15 +102,12 @@ def test_outsider_gets_404_for_ambon_units(client, personas, tree, operation, da
         "personnel:events",
         "personnel:apels",
         "personnel:apel_create",
-        "personnel:readiness_panel",
+        "readiness_panel",
     ]:
         assert client.get(reverse(name) + _q(tree.sirimau, operation)).status_code == 404, name
     plotting = reverse("personnel:plotting") + _q(tree.ambon, operation)
     assert client.get(plotting).status_code == 404
-    assert (
-        client.get(reverse("personnel:readiness_panel") + f"?unit={tree.ambon.pk}").status_code
-        == 404
-    )
+    assert client.get(reverse("readiness_panel") + f"?unit={tree.ambon.pk}").status_code == 404
 
 
 @pytest.mark.outsider("personnel:deployment_delete")
@@ -303,13 +300,12 @@ def test_apel_form_records_and_panel_shows_it(client, personas, tree, operation)
     assert (apel.present, apel.sick, apel.held_at) == (26, 2, at(12, 22))
     client.force_login(personas.command_center)
     panel = client.get(
-        reverse("personnel:readiness_panel")
-        + f"?unit={tree.maluku.code}&operation={operation.code}"
+        reverse("readiness_panel") + f"?unit={tree.maluku.code}&operation={operation.code}"
     )
     body = panel.content.decode()
     assert "26/30" in body and "Polsek-Sirimau" in body
     assert "17/18" in body  # equipment ready / counted
-    by_id = client.get(reverse("personnel:readiness_panel") + f"?unit={tree.ambon.pk}")
+    by_id = client.get(reverse("readiness_panel") + f"?unit={tree.ambon.pk}")
     assert "26/30" in by_id.content.decode()
 
 
@@ -323,7 +319,7 @@ def test_readiness_panel_query_count_constant(
         strength={"total": 1, "present": 1},
     )
     client.force_login(personas.national)
-    url = reverse("personnel:readiness_panel") + f"?unit={tree.mabes.code}"
+    url = reverse("readiness_panel") + f"?unit={tree.mabes.code}"
     client.get(url)
     with django_assert_num_queries(7) as one:
         client.get(url)

@@ -1,0 +1,342 @@
+"""The dashboard's aggregates: a fixed number of queries whatever the size of the tree.
+
+Everything is computed for one operation, one *focus* unit (the user's own unit or a
+unit below it, chosen by drill-down) and one day. Rows per direct child of the focus
+unit are made by grouping on the child roll-up key of operations.tree, so the number of
+queries never depends on how many units, posts or reports there are. A row for the focus unit itself
+holds what it reports or guards directly (a Polres is itself a reporting unit).
+
+The day. Without an explicit day, "today" is each unit's own local day (WIB/WITA/WIT,
+from operations.clock): at 23:30 WIB the Maluku units are already on the next day. With
+an explicit day every unit is counted for that calendar day. Each unit's deadline is
+its own local deadline hour.
+
+Compliance of a reporting unit for its day:
+- on time: a report sent (reports.models.sent_q: submitted, accepted, or returned for
+  correction) and not late;
+- late: a sent report flagged ``is_late`` (set at its first submission);
+- missing: no report, or only a draft.
+A returned report counts by its first submission: the unit did report, the correction
+belongs to the review workflow; ``returned`` is shown beside the counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from dashboard.results import MapIncident, MapPost, MissingUnit, TrendCategory, Trends
+from operations import clock, selectors, tree
+from operations.models import Operation, Post, PostKind, TimeZone, Unit, UnitKind, Vulnerability
+from pamilu.scoping import scope, visible_units
+from personnel.models import Assignment
+from reports.models import DailyReport, Incident, IncidentCategory, ReportStatus, sent_q
+
+MISSING_LIST_LIMIT = 50
+LATEST_INCIDENTS_LIMIT = 8
+MAP_POST_LIMIT = 3000
+MAP_INCIDENT_LIMIT = 500
+TREND_DAYS = 30
+
+# Most vulnerable first: when the map must be capped, these are kept.
+VULNERABILITY_ORDER = [
+    Vulnerability.KHUSUS,
+    Vulnerability.SANGAT_RAWAN,
+    Vulnerability.RAWAN,
+    Vulnerability.KURANG_RAWAN,
+]
+
+
+def zone_days(day: dt.date | None, at: dt.datetime | None = None) -> dict[str, dt.date]:
+    """The day to count in each zone: `day` everywhere, or each zone's own today."""
+    if day is not None:
+        return dict.fromkeys(TimeZone.values, day)
+    return {zone: clock.local_date(Unit(time_zone=zone), at) for zone in TimeZone.values}
+
+
+def _unit_day(days: dict[str, dt.date], prefix: str = "") -> Case:
+    """SQL: the day to count for a unit, by its zone."""
+    return Case(
+        *(When(**{f"{prefix}time_zone": zone}, then=Value(day)) for zone, day in days.items()),
+        output_field=DateField(),
+    )
+
+
+def _on_unit_day(days: dict[str, dt.date], unit_prefix: str, date_field: str) -> Q:
+    """A filter: `date_field` is the day to count for the row's unit."""
+    q = Q()
+    for zone, day in days.items():
+        q |= Q(**{f"{unit_prefix}time_zone": zone, date_field: day})
+    return q
+
+
+def _reporting_units(user, operation: Operation, focus: Unit, days) -> QuerySet[Unit]:
+    """Reporting units below `focus`, each joined (LEFT JOIN) to its report for its day."""
+    units = selectors.reporting_units(operation, within=focus) & visible_units(user)
+    return units.annotate(
+        day=_unit_day(days),
+        todays=FilteredRelation(
+            "reports",
+            condition=Q(reports__operation=operation) & Q(reports__report_date=_unit_day(days)),
+        ),
+    )
+
+
+# On the joined report (`todays`): sent means anything but a draft.
+_SENT = sent_q("todays__")
+_MISSING = Q(todays__isnull=True) | ~_SENT
+
+
+def compliance_rows(user, operation: Operation, focus: Unit, days) -> dict[str, dict]:
+    """{group path: counts} for the focus unit and each child with reporting units."""
+    rows = (
+        _reporting_units(user, operation, focus, days)
+        .annotate(group_path=tree.child_key(focus, "path"))
+        .values("group_path")
+        .annotate(
+            total=Count("pk"),
+            on_time=Count("todays", filter=_SENT & Q(todays__is_late=False)),
+            late=Count("todays", filter=_SENT & Q(todays__is_late=True)),
+            returned=Count("todays", filter=Q(todays__status=ReportStatus.RETURNED)),
+            personnel_on_duty=Coalesce(Sum("todays__personnel_on_duty", filter=_SENT), 0),
+        )
+        .order_by("group_path")
+    )
+    result = {}
+    for row in rows:
+        row["missing"] = row["total"] - row["on_time"] - row["late"]
+        result[row.pop("group_path")] = row
+    return result
+
+
+def missing_units(
+    user, operation: Operation, focus: Unit, days, now: dt.datetime
+) -> list[MissingUnit]:
+    """The first units still missing today, earliest local deadline first."""
+    zone_order = Case(
+        When(time_zone=TimeZone.WIT, then=Value(0)),
+        When(time_zone=TimeZone.WITA, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    units = (
+        _reporting_units(user, operation, focus, days)
+        .filter(_MISSING)
+        .select_related("parent")
+        .annotate(zone_order=zone_order)
+        .order_by("zone_order", "path")[:MISSING_LIST_LIMIT]
+    )
+    result = []
+    for unit in units:
+        deadline = clock.report_deadline(operation, unit, unit.day)
+        result.append(
+            MissingUnit(
+                unit=unit,
+                code=unit.code,
+                name=unit.name,
+                parent=unit.parent.name if unit.parent else "",
+                day=unit.day,
+                deadline=deadline,
+                deadline_local=deadline.astimezone(unit.zone),
+                deadline_text=deadline.astimezone(unit.zone).strftime("%d/%m %H:%M"),
+                zone=unit.zone_abbreviation,
+                overdue=now > deadline,
+            )
+        )
+    return result
+
+
+def assignment_rows(user, operation: Operation, focus: Unit) -> dict[str, dict]:
+    """Personnel committed on warrants: {group path: {committed, bko}}."""
+    rows = (
+        scope(user, Assignment.objects.filter(operation=operation))
+        .filter(tree.subtree_q(focus, "unit"))
+        .annotate(group_path=tree.child_key(focus, "unit__path"))
+        .values("group_path")
+        .annotate(committed=Count("pk"), bko=Count("pk", filter=Q(is_bko=True)))
+        .order_by("group_path")
+    )
+    return {row.pop("group_path"): row for row in rows}
+
+
+def _sent_incidents(user, operation: Operation, focus: Unit, last_day: dt.date):
+    return scope(user, Incident.objects.filter(operation=operation)).filter(
+        tree.subtree_q(focus, "unit"), sent_q("report__"), report__report_date__lte=last_day
+    )
+
+
+def incident_rows(user, operation, focus, days) -> dict[str, dict]:
+    """Incidents today and so far per child: {group path: {today, total}}."""
+    today = _on_unit_day(days, "unit__", "report__report_date")
+    rows = (
+        _sent_incidents(user, operation, focus, max(days.values()))
+        .annotate(group_path=tree.child_key(focus, "unit__path"))
+        .values("group_path")
+        .annotate(total=Count("pk"), today=Count("pk", filter=today))
+        .order_by("group_path")
+    )
+    return {row.pop("group_path"): row for row in rows}
+
+
+def incident_breakdown(user, operation, focus, days) -> list[dict]:
+    """By category and severity: today and the operation so far."""
+    today = _on_unit_day(days, "unit__", "report__report_date")
+    return list(
+        _sent_incidents(user, operation, focus, max(days.values()))
+        .values("category", "severity")
+        .annotate(
+            total=Count("pk"),
+            today=Count("pk", filter=today),
+            deaths=Coalesce(Sum("deaths"), 0),
+            injured=Coalesce(Sum(F("injured_serious") + F("injured_light")), 0),
+        )
+        .order_by("category", "severity")
+    )
+
+
+def latest_incidents(user, operation, focus, days) -> list[Incident]:
+    return list(
+        _sent_incidents(user, operation, focus, max(days.values()))
+        .select_related("unit", "report")
+        .order_by("-occurred_at", "-pk")[:LATEST_INCIDENTS_LIMIT]
+    )
+
+
+def map_shows_every_tps(focus: Unit) -> bool:
+    """From a Polres down the map shows every TPS; above it (hundreds of thousands of
+    TPS) only the rawan, sangat rawan and khusus ones, with warehouses and offices."""
+    return focus.kind in (UnitKind.POLRES, UnitKind.POLSEK)
+
+
+def map_posts(user, operation, focus) -> list[MapPost]:
+    """Posts with coordinates, the most vulnerable first when capped."""
+    posts = scope(user, Post.objects.filter(operation=operation)).filter(
+        tree.subtree_q(focus, "unit"), latitude__isnull=False
+    )
+    if not map_shows_every_tps(focus):
+        posts = posts.exclude(kind=PostKind.TPS, vulnerability=Vulnerability.KURANG_RAWAN)
+    order = Case(
+        *(When(vulnerability=v, then=Value(i)) for i, v in enumerate(VULNERABILITY_ORDER)),
+        default=Value(len(VULNERABILITY_ORDER)),
+        output_field=IntegerField(),
+    )
+    rows = (
+        posts.annotate(rank=order)
+        .order_by("rank", "pk")
+        .values("name", "kind", "vulnerability", "latitude", "longitude")[:MAP_POST_LIMIT]
+    )
+    return [
+        MapPost(
+            name=r["name"],
+            kind=r["kind"],
+            vulnerability=r["vulnerability"] or r["kind"],
+            lat=float(r["latitude"]),
+            lng=float(r["longitude"]),
+        )
+        for r in rows
+    ]
+
+
+def map_incidents(user, operation, focus, days) -> list[MapIncident]:
+    """Today's incidents, placed at their own point, else their post, else their unit."""
+    today = _on_unit_day(days, "unit__", "report__report_date")
+    rows = (
+        _sent_incidents(user, operation, focus, max(days.values()))
+        .filter(today)
+        .annotate(
+            lat=Coalesce("latitude", "post__latitude", "unit__latitude"),
+            lng=Coalesce("longitude", "post__longitude", "unit__longitude"),
+        )
+        .filter(lat__isnull=False)
+        .order_by("-occurred_at")
+        .values("category", "severity", "place", "lat", "lng")[:MAP_INCIDENT_LIMIT]
+    )
+    labels = dict(IncidentCategory.choices)
+    return [
+        MapIncident(
+            category=str(labels.get(r["category"], r["category"])),
+            severity=r["severity"],
+            place=r["place"],
+            lat=float(r["lat"]),
+            lng=float(r["lng"]),
+        )
+        for r in rows
+    ]
+
+
+def trend_days(operation: Operation, last_day: dt.date) -> list[dt.date]:
+    """The operation's days up to `last_day`, the last TREND_DAYS of them."""
+    end = min(last_day, operation.end_date)
+    start = max(operation.start_date, end - dt.timedelta(days=TREND_DAYS - 1))
+    if end < start:
+        return []
+    return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def trends(user, operation, focus, days, units_total: int) -> Trends:
+    """Per day: reports on time/late/missing, personnel on duty, incidents by category."""
+    window = trend_days(operation, max(days.values()))
+    if not window:
+        return Trends()
+    reports = (
+        scope(user, DailyReport.objects.filter(operation=operation))
+        .filter(
+            tree.subtree_q(focus, "unit"),
+            sent_q(),
+            unit__kind__in=operation.reporting_kinds,
+            unit__is_active=True,
+            report_date__gte=window[0],
+            report_date__lte=window[-1],
+        )
+        .values("report_date")
+        .annotate(
+            on_time=Count("pk", filter=Q(is_late=False)),
+            late=Count("pk", filter=Q(is_late=True)),
+            personnel=Coalesce(Sum("personnel_on_duty"), 0),
+        )
+        .order_by("report_date")
+    )
+    by_day = {row["report_date"]: row for row in reports}
+    incidents = (
+        _sent_incidents(user, operation, focus, window[-1])
+        .filter(report__report_date__gte=window[0])
+        .values("report__report_date", "category")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    per_category: dict[str, dict[dt.date, int]] = {}
+    for row in incidents:
+        per_category.setdefault(row["category"], {})[row["report__report_date"]] = row["n"]
+    empty = {"on_time": 0, "late": 0, "personnel": 0}
+    on_time = [by_day.get(d, empty)["on_time"] for d in window]
+    late = [by_day.get(d, empty)["late"] for d in window]
+    labels = dict(IncidentCategory.choices)
+    return Trends(
+        days=[d.isoformat() for d in window],
+        on_time=on_time,
+        late=late,
+        missing=[max(units_total - a - b, 0) for a, b in zip(on_time, late, strict=True)],
+        personnel=[by_day.get(d, empty)["personnel"] for d in window],
+        incidents=[
+            TrendCategory(
+                category=cat,
+                label=str(labels.get(cat, cat)),
+                counts=[counts.get(d, 0) for d in window],
+            )
+            for cat, counts in sorted(per_category.items())
+        ],
+    )

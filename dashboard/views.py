@@ -1,0 +1,81 @@
+"""The command-center dashboard pages: the page, its htmx-polled panels and the readiness
+panel. Thin: the focus comes from operations.focus, the numbers from dashboard.build."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from dashboard.build import build, chart_payload
+from dashboard.query import resolve_query
+from operations import focus as focus_of
+from operations import tree
+from pamilu.scoping import visible_units
+from personnel import selectors as personnel_selectors
+
+
+def _context(request: HttpRequest) -> dict:
+    query = resolve_query(request)
+    board = build(request.user, query)
+    params = request.GET.copy()
+    params.pop("unit", None)
+    return {
+        **board.context(),
+        "query": query,
+        "operations": query.operations,
+        "chart_data": chart_payload(board),
+        "refresh_seconds": settings.PAMILU_DASHBOARD_REFRESH_SECONDS,
+        "map_tile_url": settings.PAMILU_MAP_TILE_URL,
+        "querystring": request.GET.urlencode(),
+        "drill_query": params.urlencode(),
+        "user_zone": request.user.unit.zone_abbreviation if request.user.unit_id else "",
+        "invalid_day": query.invalid_day,
+    }
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The operation at a glance for a unit of the user's subtree, with drill-down."""
+    return render(request, "dashboard/dashboard.html", _context(request))
+
+
+@login_required
+@require_GET
+def dashboard_panels(request: HttpRequest) -> HttpResponse:
+    """The dashboard's numbers as an htmx partial, polled to refresh the page."""
+    return render(request, "dashboard/_panels.html", _context(request))
+
+
+READINESS_ROWS = 25
+
+
+@login_required
+@require_GET
+def readiness_panel(request: HttpRequest) -> HttpResponse:
+    """Dashboard partial (htmx): the latest apel readiness of each unit below ?unit=."""
+    query = focus_of.resolve(request, default_operation=False)
+    unit, operation = focus_of.require_unit(query), query.operation
+    latest = list(personnel_selectors.latest_apels(unit, operation, request.user)[:READINESS_ROWS])
+    totals = personnel_selectors.readiness_totals(unit, operation, request.user)
+    units_below = tree.in_subtree(visible_units(request.user), unit, "").count()
+    apel_query = {"unit": unit.code, "operation": operation.code if operation else ""}
+    with timezone.override(unit.zone):
+        return render(
+            request,
+            "dashboard/_readiness_panel.html",
+            {
+                "unit": unit,
+                "latest": latest,
+                "totals": totals,
+                "units_below": units_below,
+                "percent": round(100 * totals["present"] / totals["total"])
+                if totals["total"]
+                else None,
+                "more": totals["units"] > len(latest),
+                "apel_query": urlencode({k: v for k, v in apel_query.items() if v}),
+            },
+        )

@@ -1,0 +1,138 @@
+"""The shared read ideas have one home each, and the old idioms stay gone.
+
+- "in the subtree" and "under which child of the focus unit" are written only in
+  operations/tree.py (ORM and raw SQL);
+- "which operation, unit and day does this request show" is read only in
+  operations/focus.py;
+- a sent report is defined only in reports/models.py;
+- the direction of imports is held by lint-imports (pyproject.toml, run by scripts/test);
+  here only that the contract exists and names its exceptions.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+THIS = Path(__file__).resolve()
+SKIP_DIRS = {".venv", "migrations", "node_modules", "var", "static", "__pycache__"}
+
+
+def _python_files() -> list[Path]:
+    files = []
+    for path in ROOT.rglob("*.py"):
+        rel = path.relative_to(ROOT)
+        if any(part in SKIP_DIRS or part.startswith(".") for part in rel.parts):
+            continue
+        if path.resolve() == THIS:
+            continue
+        files.append(path)
+    return files
+
+
+def _offenders(pattern: re.Pattern, allowed: set[str]) -> list[str]:
+    found = []
+    for path in _python_files():
+        rel = path.relative_to(ROOT).as_posix()
+        if rel in allowed:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if pattern.search(line):
+                found.append(f"{rel}:{number}: {line.strip()}")
+    return found
+
+
+def test_python_files_are_found():
+    names = {p.relative_to(ROOT).as_posix() for p in _python_files()}
+    assert {"operations/tree.py", "operations/focus.py", "dashboard/build.py"} <= names
+    assert not any(n.startswith(".venv/") or "/migrations/" in n for n in names)
+
+
+def test_subtree_filter_only_in_the_tree_module():
+    assert _offenders(re.compile(r"path__startswith"), {"operations/tree.py"}) == []
+    # its raw-SQL twin: a path column LIKE a bound prefix
+    raw = re.compile(r"path\s+LIKE\s+%")
+    assert _offenders(raw, {"operations/tree.py"}) == []
+
+
+# The child roll-up key: Substr/StrIndex in the ORM, SUBSTR + STRPOS/INSTR in SQL, or the
+# join on "path LIKE c.path || '%'" that the coverage queries used.
+ROLL_UP = re.compile(r"StrIndex|\bSTRPOS\b|\bINSTR\b|LIKE\s+\w+\.path\s*\|\|", re.IGNORECASE)
+
+
+def test_child_roll_up_only_in_the_tree_module():
+    assert _offenders(ROLL_UP, {"operations/tree.py"}) == []
+
+
+# A focus read from the request by hand: ?unit=, ?operation= or ?day= taken from GET,
+# POST or DRF's query_params (forms that own such a field validate it themselves).
+FOCUS = re.compile(r"""(GET|POST|query_params|params)\.get\(\s*["'](unit|operation|day)["']""")
+
+
+def test_focus_only_resolved_by_the_resolver():
+    allowed = {"operations/focus.py", "summaries/views.py"}
+    offenders = _offenders(FOCUS, allowed)
+    assert offenders == []
+    # summaries/views.py reads its ?operation= filter through the resolver's parser
+    summaries = (ROOT / "summaries/views.py").read_text(encoding="utf-8")
+    assert 'focus.operation_from(request.user, request.GET.get("operation")' in summaries
+
+
+def test_sent_report_defined_once():
+    # The set of sent statuses spelled out (all three on one line) only where it is defined.
+    statuses = [f"ReportStatus.{s}" for s in ("SUBMITTED", "RETURNED", "ACCEPTED")]
+    spelled = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in _python_files()
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if all(s in line for s in statuses)
+    ]
+    assert [where.split(":")[0] for where in spelled] == ["reports/models.py"]
+    drafts_excluded = re.compile(r"exclude\(\s*(\w+__)*status\s*=\s*ReportStatus\.DRAFT")
+    assert _offenders(drafts_excluded, set()) == []
+
+
+@pytest.mark.parametrize(
+    ("pattern", "old_line"),
+    [
+        (ROLL_UP, "Value(length) + StrIndex(rest, Value('/'))"),
+        (
+            ROLL_UP,
+            "f\"SUBSTR(unit_path, 1, %(length)s + STRPOS(SUBSTR(unit_path, %(start)s), '/'))\"",
+        ),
+        (ROLL_UP, "AND req.unit_path LIKE c.path || '%%' GROUP BY c.id"),
+        (re.compile(r"path__startswith"), "qs.filter(unit__path__startswith=unit.path)"),
+        (FOCUS, 'code = request.GET.get("operation", "").strip()'),
+        (FOCUS, 'value = request.query_params.get("unit", "")'),
+    ],
+)
+def test_the_patterns_catch_the_old_idioms(pattern, old_line):
+    assert pattern.search(old_line)
+
+
+def test_import_contract_names_its_exceptions():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    (contract,) = config["tool"]["importlinter"]["contracts"]
+    assert contract["type"] == "layers"
+    layers = contract["layers"]
+    order = ["demo | (testbed)", "dashboard", "summaries", "personnel | reports", "operations"]
+    assert [layer for layer in layers if layer in order] == order
+    assert sorted(contract["ignore_imports"]) == [
+        "pamilu.scoping -> operations.*",
+        "reports.services -> summaries.services",
+    ]
+    script = (ROOT / "scripts/test").read_text(encoding="utf-8")
+    assert script.index("lint-imports") > script.index("ruff format --check")
+
+
+def test_no_module_over_500_lines():
+    long = [
+        f"{p.relative_to(ROOT)}: {n}"
+        for p in _python_files()
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500
+    ]
+    assert long == []
