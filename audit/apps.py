@@ -10,7 +10,7 @@ class AuditConfig(AppConfig):
         from django.contrib import admin
 
         from audit import receivers
-        from pamilu.scoping import out_of_scope
+        from pamilu.signals import out_of_scope
 
         out_of_scope.connect(receivers.on_out_of_scope, dispatch_uid="audit.out_of_scope")
         receivers.audit_every_admin(admin.site)

@@ -40,7 +40,7 @@ def _flatten(detail, prefix: str = "") -> list[dict]:
 
 def _report_out_of_scope(context) -> None:
     """A detail route's 404 for a record that exists outside the user's scope: audit it."""
-    from pamilu.scoping import report_out_of_scope
+    from pamilu.signals import report_out_of_scope
 
     view, request = context.get("view"), context.get("request")
     if view is None or request is None or not hasattr(view, "get_queryset"):
