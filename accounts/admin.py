@@ -94,6 +94,8 @@ if admin.site.is_registered(AuthToken):
 class ApiTokenAdmin(admin.ModelAdmin):
     """Administrators issue a token (the key is shown once), list them and revoke them."""
 
+    writes_audit_trail = True  # token_issue / token_revoke record it
+
     list_display = ["token_key", "user", "created", "expiry", "is_expired"]
     list_select_related = ["user"]
     search_fields = ["token_key", "user__username", "user__full_name"]

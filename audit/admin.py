@@ -7,6 +7,8 @@ from audit.services import diff, record, snapshot
 class AuditedAdmin(admin.ModelAdmin):
     """A ModelAdmin whose every save and delete is written to the audit trail."""
 
+    writes_audit_trail = True  # audit.receivers leaves its log hooks alone
+
     def save_model(self, request, obj, form, change):
         before = {}
         if change and obj.pk:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,7 +20,9 @@ class Channel(models.TextChoices):
 class AuditEntry(models.Model):
     """One recorded write. Entries are only ever inserted (see audit.services.record)."""
 
-    at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    # A default, not auto_now_add: loaders (demo, imports) give the real instant on insert,
+    # since the row can never be updated afterwards.
+    at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("oleh"),
@@ -44,6 +47,9 @@ class AuditEntry(models.Model):
         blank=True,
         related_name="+",
     )
+    # The unit's code as it was: the seal covers names and codes, not ids that a
+    # deleted user or unit turns into NULL (the one UPDATE the database allows here).
+    unit_code = models.CharField(_("kode satuan"), max_length=50, blank=True, default="")
     changes = models.JSONField(_("perubahan"), default=dict, blank=True)
 
     class Meta:
@@ -56,3 +62,30 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+
+class AuditBlock(models.Model):
+    """A sealed run of audit entries (ids first_entry_id..last_entry_id, in id order).
+
+    `entry_digests` are the SHA-256 of each entry's content (audit.sealing.entry_payload);
+    `hash` covers the block's number, range, digests and the previous block's hash, and
+    `signature` is its HMAC with AUDIT_SEAL_KEY, a key kept outside the database. Like
+    the entries, blocks are append-only at the database (migration 0003).
+    """
+
+    number = models.PositiveBigIntegerField(_("nomor"), unique=True)
+    first_entry_id = models.BigIntegerField(_("catatan pertama"))
+    last_entry_id = models.BigIntegerField(_("catatan terakhir"))
+    entry_digests = models.JSONField(_("sidik catatan"), default=list)
+    previous_hash = models.CharField(_("hash sebelumnya"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
+    signature = models.CharField(_("tanda tangan"), max_length=64)
+    sealed_at = models.DateTimeField(_("disegel"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("blok segel audit")
+        verbose_name_plural = _("blok segel audit")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"#{self.number} ({self.first_entry_id}..{self.last_entry_id})"

@@ -12,6 +12,41 @@ from django.db import models
 
 from audit.models import AuditEntry, Channel
 
+# Never written to an entry: password hashes, token digests and salts, session keys.
+# (A token's `token_key` is knox's public 15-character prefix, shown in the admin list,
+# not the secret; it stays so an entry says which token was issued or revoked.)
+SECRET_NAMES = frozenset(
+    {"password", "digest", "salt", "token", "key", "session_key", "session_data", "secret"}
+)
+REDACTED = "[disembunyikan]"
+
+
+def is_secret(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in SECRET_NAMES or "password" in lowered or "secret" in lowered
+
+
+def scrub(value: Any) -> Any:
+    """`value` with every secret-named field's value replaced by REDACTED (nested too).
+
+    A changed password still shows as a change ([REDACTED, REDACTED]); its hash never.
+    """
+    if isinstance(value, dict):
+        result = {}
+        for key, item in value.items():
+            if is_secret(str(key)):
+                result[key] = (
+                    [REDACTED if v not in (None, "") else v for v in item]
+                    if isinstance(item, list)
+                    else (REDACTED if item not in (None, "") else item)
+                )
+            else:
+                result[key] = scrub(item)
+        return result
+    if isinstance(value, list):
+        return [scrub(v) for v in value]
+    return value
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, models.Model):
@@ -60,6 +95,8 @@ def record(
     if channel not in Channel.values:
         raise ValueError(f"unknown audit channel {channel!r}")
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    if unit is None:
+        unit = getattr(obj, "unit", None)
     return AuditEntry.objects.create(
         actor=actor if is_user else None,
         actor_name=(actor.get_username() if is_user else "sistem")[:150],
@@ -68,8 +105,9 @@ def record(
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
         object_id=str(obj.pk),
         object_repr=str(obj)[:255],
-        unit=unit if unit is not None else getattr(obj, "unit", None),
-        changes=_plain(changes or {}),
+        unit=unit,
+        unit_code=(getattr(unit, "code", "") or "")[:50],
+        changes=scrub(_plain(changes or {})),
     )
 
 

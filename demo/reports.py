@@ -190,11 +190,10 @@ def load(ctx: DemoContext) -> None:
     ReportActivity.objects.bulk_create(activities, batch_size=1000)
     Incident.objects.bulk_create(incidents, batch_size=1000)
     facts.rebuild()  # bulk rows: the incidents' day and state, the reports' sort key
-    created = AuditEntry.objects.bulk_create(entries, batch_size=1000)
-    # `at` is auto_now_add: set the real instants afterwards.
-    for entry, original in zip(created, entries, strict=True):
-        entry.at = original._demo_at
-    AuditEntry.objects.bulk_update(created, ["at"], batch_size=500)
+    # The real instants, set on insert: the trail is append-only (no UPDATE afterwards).
+    for entry in entries:
+        entry.at = entry._demo_at
+    AuditEntry.objects.bulk_create(entries, batch_size=1000)
     if ctx.stdout is not None:
         ctx.stdout.write(
             f"  reports: {len(reports)} daily reports, {len(incidents)} incidents "
@@ -285,6 +284,7 @@ def _entry(report, actor, action: str, at: dt.datetime, changes: dict) -> AuditE
         object_id=str(report.pk),
         object_repr=str(report)[:255],
         unit_id=report.unit_id,
+        unit_code=report.unit.code,
         changes=changes,
     )
     entry._demo_at = at

@@ -11,6 +11,7 @@ from django.http import Http404
 
 from operations import tree
 from operations.models import Unit
+from pamilu.signals import report_out_of_scope
 
 
 def _root_unit(user) -> Unit | None:
@@ -65,6 +66,7 @@ def get_in_scope_or_404(user, queryset: QuerySet, unit_field: str = "unit", **lo
     try:
         return scope(user, queryset, unit_field).get(**lookup)
     except queryset.model.DoesNotExist:
+        report_out_of_scope(user, queryset, **lookup)
         raise Http404 from None
 
 

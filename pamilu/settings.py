@@ -57,6 +57,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "pamilu.query_guard.QueryGuardMiddleware",
+    # Degraded modes (pamilu.resilience): excess load and a lost database answer 503.
+    "pamilu.resilience.ConcurrencyLimitMiddleware",
+    "pamilu.resilience.DatabaseUnavailableMiddleware",
     # Pages travel compressed over a weak island link (Django pads against BREACH).
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -191,7 +194,20 @@ CONTENT_SECURITY_POLICY = {
 REDIS_URL = env_redis("REDIS_URL")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A dead Redis must fail a publish at once, not hold the user's request: kombu's
+    # producer connection otherwise retries until broker_connection_timeout. The worker
+    # reconnects on its own terms (broker_connection_retry); the work stays in the
+    # database as stale marks that beat picks up.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": 0.5,
+        "socket_timeout": 2,
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.2,
+    }
+    CELERY_BROKER_CONNECTION_TIMEOUT = 1
 else:
     _celery_dir = VAR_DIR / "celery"
     CELERY_BROKER_URL = "filesystem://"
@@ -257,10 +273,15 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
 
+# Redis down: the cache (API rate-limit counters) falls back to per-process memory.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if not REDIS_URL
-    else {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    else {
+        "BACKEND": "pamilu.cache.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "")  # empty: reminders stay in the app only
@@ -275,6 +296,22 @@ PAMILU_REMINDER_MINUTES_BEFORE_DEADLINE = env_int("REMINDER_MINUTES_BEFORE_DEADL
 PAMILU_ESCALATION_MINUTES_AFTER_DEADLINE = env_int(
     "ESCALATION_MINUTES_AFTER_DEADLINE", 120, minimum=0
 )
+# Degraded modes and evidence (issue 14; README, Operations).
+PAMILU_RETRY_AFTER_SECONDS = env_int("RETRY_AFTER_SECONDS", 10, minimum=1)
+# Requests one process runs at once (0: no limit). Below gunicorn's --threads.
+PAMILU_MAX_CONCURRENT_REQUESTS = env_int("MAX_CONCURRENT_REQUESTS", 0, minimum=0)
+# /health/: beat is late when no periodic task ran for this long.
+PAMILU_HEALTH_BEAT_MAX_AGE_SECONDS = env_int("HEALTH_BEAT_MAX_AGE_SECONDS", 900, minimum=60)
+# The audit chain's head is signed with this key, kept outside the database.
+PAMILU_AUDIT_SEAL_KEY = env_str("AUDIT_SEAL_KEY", "")
+if not PAMILU_AUDIT_SEAL_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("AUDIT_SEAL_KEY must be set when DEBUG is off.")
+    PAMILU_AUDIT_SEAL_KEY = "insecure-development-only-audit-seal-key"
+# Entries younger than this are sealed by the next run (their transactions may still be open).
+PAMILU_AUDIT_SEAL_MARGIN_SECONDS = env_int("AUDIT_SEAL_MARGIN_SECONDS", 60, minimum=0)
+# Files of corrected (removed) attachments are kept this long, then purged.
+PAMILU_CORRECTION_RETENTION_DAYS = env_int("CORRECTION_RETENTION_DAYS", 3650, minimum=1)
 PAMILU_DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 60, minimum=5)
 # Benchmark only (bench/national.py): mounts the floor endpoints of testbed under /bench/.
 PAMILU_BENCH = env_bool("PAMILU_BENCH", default=False)

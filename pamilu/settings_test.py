@@ -2,6 +2,7 @@
 
 import os
 
+os.environ.setdefault("AUDIT_SEAL_KEY", "test-only-audit-seal-key")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-0123456789")
 
 from pamilu.settings import *  # noqa: F403

@@ -3,12 +3,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
-from pamilu import views
+from pamilu import health, views
 from pamilu.api import docs as api_docs
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("health/", views.health, name="health"),
+    path("health/", health.health, name="health"),
     path("", include("pwa.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
@@ -35,3 +35,4 @@ if settings.PAMILU_BENCH:  # bench/national.py only: the floor endpoints
     urlpatterns.append(path("bench/", include("testbed.urls")))
 
 handler404 = "pamilu.api.errors.handler404"
+handler500 = "pamilu.resilience.handler500"

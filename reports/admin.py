@@ -1,6 +1,36 @@
 from django.contrib import admin
 
-from reports.models import Attachment, DailyReport, IdempotencyKey, Incident, ReportActivity
+from reports import corrections
+from reports.models import (
+    Attachment,
+    Correction,
+    DailyReport,
+    IdempotencyKey,
+    Incident,
+    ReportActivity,
+)
+
+ADMIN_REASON = "Dihapus melalui admin"
+
+
+class CorrectingDeleteMixin:
+    """Deleting in the admin is an audited correction (reports.corrections), never a
+    hard delete: the record and its file are kept, the summaries marked stale."""
+
+    writes_audit_trail = True
+    correct = None  # the corrections service for this model
+
+    def delete_model(self, request, obj):
+        type(self).correct(
+            **{self.model._meta.model_name: obj},
+            by=request.user,
+            channel="admin",
+            reason=ADMIN_REASON,
+        )
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
 
 
 class ActivityInline(admin.TabularInline):
@@ -35,7 +65,8 @@ class DailyReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(CorrectingDeleteMixin, admin.ModelAdmin):
+    correct = corrections.incident_correct_away
     list_display = ["occurred_at", "category", "severity", "unit", "place"]
     list_filter = ["category", "severity", "forwarded_to_gakkumdu", "operation"]
     search_fields = ["place", "description"]
@@ -49,8 +80,10 @@ class IncidentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(CorrectingDeleteMixin, admin.ModelAdmin):
     """Files are served only by the scoped download view, never by a MEDIA_URL link."""
+
+    correct = corrections.attachment_correct_away
 
     list_display = ["original_name", "report", "content_type", "size", "uploaded_at"]
     exclude = ["file"]
@@ -72,4 +105,23 @@ class IdempotencyKeyAdmin(admin.ModelAdmin):
         return False
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    """Read-only: what was removed from which report, by whom and why."""
+
+    list_display = ["removed_at", "kind", "original_id", "report", "removed_by", "retain_until"]
+    list_filter = ["kind"]
+    exclude = ["file"]
+    list_select_related = ["report__unit", "removed_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

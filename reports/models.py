@@ -365,3 +365,43 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class CorrectionKind(models.TextChoices):
+    INCIDENT = "incident", _("Kejadian menonjol")
+    ATTACHMENT = "attachment", _("Lampiran")
+
+
+class Correction(models.Model):
+    """A record removed from a sent report, kept as it was (reports.corrections).
+
+    Records of a report that has been sent are never hard-deleted: removing one (in the
+    admin) moves it here with all its values and, for an attachment, the stored file,
+    which is kept until `retain_until` and then purged.
+    """
+
+    report = models.ForeignKey(
+        DailyReport, verbose_name=_("laporan"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("jenis"), max_length=20, choices=CorrectionKind.choices)
+    original_id = models.BigIntegerField(_("ID asal"))
+    data = models.JSONField(_("isi"), default=dict)
+    file = models.FileField(_("berkas"), max_length=200, blank=True)
+    reason = models.CharField(_("alasan"), max_length=255)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("oleh"), on_delete=models.PROTECT, related_name="+"
+    )
+    removed_at = models.DateTimeField(_("waktu"), auto_now_add=True)
+    retain_until = models.DateField(_("disimpan sampai"))
+    file_purged_at = models.DateTimeField(_("berkas dimusnahkan"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("koreksi")
+        verbose_name_plural = _("koreksi")
+        ordering = ["-removed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "original_id"], name="correction_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.original_id}"

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
+from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -53,12 +54,31 @@ def _too_large() -> PayloadTooLarge:
     return PayloadTooLarge(
         f"Isi permintaan melebihi batas {size} byte ({limit / (1024 * 1024):.1f} MB, "
         "DATA_UPLOAD_MAX_MEMORY_SIZE)."
+def _report_out_of_scope(context) -> None:
+    """A detail route's 404 for a record that exists outside the user's scope: audit it."""
+    from pamilu.signals import report_out_of_scope
+
+    view, request = context.get("view"), context.get("request")
+    if view is None or request is None or not hasattr(view, "get_queryset"):
+        return
+    lookup_field = getattr(view, "lookup_field", "pk")
+    value = getattr(view, "kwargs", {}).get(getattr(view, "lookup_url_kwarg", None) or lookup_field)
+    if value is None:
+        return
+    try:
+        model = view.get_queryset().model
+    except Exception:
+        return
+    report_out_of_scope(
+        request.user, model._default_manager.all(), channel="api", **{lookup_field: value}
     )
 
 
 def exception_handler(exc, context):
     if isinstance(exc, RequestDataTooBig):
         exc = _too_large()
+    if isinstance(exc, Http404 | exceptions.NotFound):
+        _report_out_of_scope(context)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, IntegrityError):

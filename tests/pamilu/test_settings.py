@@ -66,6 +66,14 @@ def test_production_refuses_to_start_without_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_production_refuses_to_start_without_audit_seal_key():
+    result = _django(
+        "import django; django.setup()", DEBUG="false", SECRET_KEY="x" * 50, AUDIT_SEAL_KEY=""
+    )
+    assert result.returncode != 0
+    assert "AUDIT_SEAL_KEY must be set" in result.stderr
+
+
 def test_invalid_debug_value_stops_startup_with_its_name():
     result = _django("import django; django.setup()", DEBUG="sometimes")
     assert result.returncode != 0
@@ -79,6 +87,7 @@ def test_production_settings_pass_check_deploy():
         "call_command('check', '--deploy', '--fail-level', 'WARNING')",
         DEBUG="false",
         SECRET_KEY="x" * 20 + "-production-like-secret-key-with-enough-entropy-9f8e7d6c",
+        AUDIT_SEAL_KEY="a-production-like-audit-seal-key",
         ALLOWED_HOSTS="pamilu.example.polri.go.id",
     )
     assert result.returncode == 0, result.stderr
@@ -87,4 +96,4 @@ def test_production_settings_pass_check_deploy():
 def test_health_is_public(client, db):
     response = client.get("/health/")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json()["checks"]["database"]["ok"] is True

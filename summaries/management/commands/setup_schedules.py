@@ -47,6 +47,7 @@ DEFAULT_SCHEDULES = [
     ("rekap-usang", "summaries.rebuild_stale", {}, 2, "Bangun ulang rekap yang usang."),
     ("pengingat-laporan", "summaries.send_reminders", {}, 5, "Pengingat sebelum batas waktu."),
     ("eskalasi-laporan", "summaries.escalate", {}, 5, "Eskalasi laporan yang belum masuk."),
+    ("segel-audit", "audit.seal", {}, 5, "Segel jejak audit ke dalam blok bertanda tangan."),
 ]
 
 

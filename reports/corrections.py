@@ -1,0 +1,99 @@
+"""Corrections: removing a record of a report without losing it.
+
+An incident or attachment removed in the admin is not hard-deleted: its values (and
+the attachment's file, under its stored name) move to a `Correction`, the removal is
+audited, and the summaries that counted it are marked stale (rebuilt on commit, or by
+beat while Redis is down). Files of corrections are kept for
+CORRECTION_RETENTION_DAYS, then `purge_expired_correction_files` removes them (audited).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import record, snapshot
+from reports.models import Attachment, Correction, CorrectionKind, DailyReport, Incident
+from summaries.services import mark_stale_for_report
+
+
+def _retain_until() -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=settings.PAMILU_CORRECTION_RETENTION_DAYS)
+
+
+@transaction.atomic
+def incident_correct_away(*, incident: Incident, by, channel: str, reason: str) -> Correction:
+    """Remove `incident` from its report as an audited correction."""
+    report = DailyReport.objects.select_for_update().get(pk=incident.report_id)
+    data = snapshot(incident)
+    correction = Correction.objects.create(
+        report=report,
+        kind=CorrectionKind.INCIDENT,
+        original_id=incident.pk,
+        data=data,
+        reason=reason,
+        removed_by=by,
+        retain_until=_retain_until(),
+    )
+    incident.delete()
+    record(
+        actor=by,
+        channel=channel,
+        action="incident.correct",
+        obj=report,
+        changes={"incidents": [data, None], "reason": reason, "correction": correction.pk},
+    )
+    mark_stale_for_report(report=report)
+    return correction
+
+
+@transaction.atomic
+def attachment_correct_away(*, attachment: Attachment, by, channel: str, reason: str) -> Correction:
+    """Remove `attachment` from its report; its file stays, owned by the correction."""
+    report = DailyReport.objects.select_for_update().get(pk=attachment.report_id)
+    data = snapshot(attachment)
+    correction = Correction.objects.create(
+        report=report,
+        kind=CorrectionKind.ATTACHMENT,
+        original_id=attachment.pk,
+        data=data,
+        file=attachment.file.name,
+        reason=reason,
+        removed_by=by,
+        retain_until=_retain_until(),
+    )
+    attachment.delete()  # the row only: a FileField never deletes its file
+    record(
+        actor=by,
+        channel=channel,
+        action="attachment.correct",
+        obj=report,
+        changes={"attachments": [data, None], "reason": reason, "correction": correction.pk},
+    )
+    mark_stale_for_report(report=report)
+    return correction
+
+
+def purge_expired_correction_files(*, today: dt.date | None = None) -> int:
+    """Delete the files of corrections past their retention date. Returns how many."""
+    today = today or timezone.localdate()
+    count = 0
+    due = Correction.objects.filter(retain_until__lt=today, file_purged_at__isnull=True)
+    for correction in due.exclude(file="").select_related("report"):
+        with transaction.atomic():
+            name = correction.file.name
+            storage = correction.file.storage
+            Correction.objects.filter(pk=correction.pk).update(file_purged_at=timezone.now())
+            record(
+                actor=None,
+                channel="system",
+                action="correction.purge_file",
+                obj=correction.report,
+                changes={"correction": correction.pk, "file": name},
+            )
+            transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+        count += 1
+    return count
