@@ -54,6 +54,9 @@ def _too_large() -> PayloadTooLarge:
     return PayloadTooLarge(
         f"Isi permintaan melebihi batas {size} byte ({limit / (1024 * 1024):.1f} MB, "
         "DATA_UPLOAD_MAX_MEMORY_SIZE)."
+    )
+
+
 def _report_out_of_scope(context) -> None:
     """A detail route's 404 for a record that exists outside the user's scope: audit it."""
     from pamilu.signals import report_out_of_scope
