@@ -94,9 +94,12 @@ def test_nationwide_admin_focuses_the_operations_unit(personas, tree, operation)
 @pytest.mark.parametrize("param", ["unit", "operation"])
 @pytest.mark.parametrize("value", ["²", "a\x00b", "9" * 40])
 def test_hostile_focus_params_are_404_never_500(client, personas, operation, url, param, value):
+    """A value naming nothing visible is a 404 from the resolver; a NUL byte never reaches
+    it: pamilu.query_guard refuses the query string with a 400 naming the parameter."""
     client.force_login(personas.command_center)
     params = {"operation": operation.code, param: value}
-    assert client.get(url, params).status_code == 404
+    expected = 400 if "\x00" in value else 404
+    assert client.get(url, params).status_code == expected
 
 
 @pytest.mark.parametrize("url", ["/dashboard/", "/deployments/coverage/", "/api/v1/coverage/"])
