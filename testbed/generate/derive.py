@@ -19,8 +19,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 
+from operations import counts
 from operations.models import Unit
 from personnel.models import Apel, Assignment, Deployment, Personnel, PostGroup, Warrant
+from reports import facts
 from reports.models import DailyReport
 from summaries.models import Notice
 from testbed.generate.sql import execute
@@ -28,12 +30,19 @@ from testbed.generate.sql import execute
 ISO = """to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"')"""
 AUDIT_COLUMNS = (
     "at, actor_id, actor_name, channel, action, content_type_id, object_id, object_repr, "
-    "unit_id, changes"
+    "unit_id, unit_code, changes"
 )
 
 
 def _iso(column: str) -> str:
     return ISO.format(column)
+
+
+def _code(unit_id: str) -> str:
+    """The unit's code as ``audit.services.record`` copies it ('' without a unit)."""
+    return (
+        f"COALESCE((SELECT left(uc.code, 50) FROM operations_unit uc WHERE uc.id = {unit_id}), '')"
+    )
 
 
 def params(operation) -> dict:
@@ -126,6 +135,7 @@ SELECT b.base + e.n - 1, e.at,
             WHEN 3 THEN 'report.return' WHEN 4 THEN 'report.resubmit' ELSE 'report.accept' END,
        %(ct_report)s, r.id::text,
        left('Anev ' || r.unit_name || ' ' || to_char(r.day, 'DD/MM/YYYY'), 255), r.unit_id,
+       {_code("r.unit_id")},
        CASE e.step
          WHEN 1 THEN jsonb_build_object(
                'personnel_on_duty', d.personnel_on_duty, 'summary', d.summary,
@@ -193,7 +203,7 @@ SELECT n.acknowledged_at, us.id, us.username, 'web', 'notice.acknowledge', %(ct_
        n.id::text,
        left(CASE n.kind WHEN 'reminder' THEN 'Pengingat' ELSE 'Eskalasi' END || ' ' || u.name
             || ' ' || to_char(n.report_date, 'DD/MM/YYYY'), 255),
-       n.recipient_unit_id,
+       n.recipient_unit_id, {_code("n.recipient_unit_id")},
        jsonb_build_object('acknowledged_at', jsonb_build_array(NULL, {_iso("n.acknowledged_at")}))
 FROM summaries_notice n
 JOIN operations_unit u ON u.id = n.unit_id
@@ -205,22 +215,22 @@ ORDER BY n.acknowledged_at, n.id
 _SETUP_AUDIT = f"""
 INSERT INTO audit_auditentry ({AUDIT_COLUMNS})
 SELECT %(start)s::date - 60 + time '09:00', NULL, 'sistem', 'system', 'unit.create', %(ct_unit)s,
-       u.id::text, left(u.name, 255), u.id, '{{}}'::jsonb
+       u.id::text, left(u.name, 255), u.id, {_code("u.id")}, '{{}}'::jsonb
 FROM tb_unit u ORDER BY u.ord;
 INSERT INTO audit_auditentry ({AUDIT_COLUMNS})
 SELECT %(start)s::date - 30 + time '09:00', NULL, 'sistem', 'import', 'personnel.create',
-       %(ct_personnel)s, pe.id::text, left({_PERSON}, 255), pe.unit_id, '{{}}'::jsonb
+       %(ct_personnel)s, pe.id::text, left({_PERSON}, 255), pe.unit_id, {_code("pe.unit_id")}, '{{}}'::jsonb
 FROM tb_person t JOIN personnel_personnel pe ON pe.id = t.id
 JOIN personnel_rank rk ON rk.id = pe.rank_id ORDER BY t.ord;
 INSERT INTO audit_auditentry ({AUDIT_COLUMNS})
 SELECT w.date + time '08:00', NULL, 'sistem', 'import', 'warrant.issue', %(ct_warrant)s,
-       w.id::text, w.number, w.issuing_unit_id, '{{}}'::jsonb
+       w.id::text, w.number, w.issuing_unit_id, {_code("w.issuing_unit_id")}, '{{}}'::jsonb
 FROM personnel_warrant w WHERE w.operation_id = %(op)s ORDER BY w.id;
 INSERT INTO audit_auditentry ({AUDIT_COLUMNS})
 SELECT w.date + time '08:00', NULL, 'sistem', 'import', 'assignment.add', %(ct_assignment)s,
        a.id::text,
        left({_PERSON} || ' → ' || su.name || CASE WHEN a.is_bko THEN ' (BKO)' ELSE '' END, 255),
-       a.unit_id, jsonb_build_object('bko', a.is_bko, 'home_unit', hu.name)
+       a.unit_id, {_code("a.unit_id")}, jsonb_build_object('bko', a.is_bko, 'home_unit', hu.name)
 FROM personnel_assignment a
 JOIN personnel_warrant w ON w.id = a.warrant_id
 JOIN personnel_personnel pe ON pe.id = a.personnel_id
@@ -233,7 +243,7 @@ WHERE a.operation_id = %(op)s ORDER BY a.id;
 _GROUP_AUDIT = f"""
 INSERT INTO audit_auditentry ({AUDIT_COLUMNS})
 SELECT ph.start_date - 10 + time '09:00', NULL, 'sistem', 'system', 'postgroup.create',
-       %(ct_postgroup)s, g.id::text, left(g.name, 255), g.unit_id,
+       %(ct_postgroup)s, g.id::text, left(g.name, 255), g.unit_id, {_code("g.unit_id")},
        jsonb_build_object('posts', m.codes)
 FROM personnel_postgroup g
 JOIN operations_phase ph ON ph.operation_id = %(op)s AND ph.is_voting_day
@@ -246,7 +256,7 @@ WHERE g.operation_id = %(op)s ORDER BY g.id
 _DEPLOYMENT_AUDIT = f"""
 INSERT INTO audit_auditentry ({AUDIT_COLUMNS})
 SELECT d.created_at, NULL, 'sistem', 'import', 'deployment.create', %(ct_deployment)s,
-       d.id::text, left({_PERSON} || ' @ ' || t.label, 255), d.unit_id,
+       d.id::text, left({_PERSON} || ' @ ' || t.label, 255), d.unit_id, {_code("d.unit_id")},
        jsonb_build_object('personnel', {_PERSON}, 'target', t.label,
            'starts_at', {_iso("d.starts_at")}, 'ends_at', {_iso("d.ends_at")}, 'bko', a.is_bko)
 FROM personnel_deployment d
@@ -264,7 +274,7 @@ INSERT INTO audit_auditentry ({AUDIT_COLUMNS})
 SELECT a.created_at, us.id, us.username, 'web', 'apel.record', %(ct_apel)s, a.id::text,
        left('Apel kesiapan ' || u.name || ' ' || to_char(a.held_at AT TIME ZONE 'UTC',
             'DD/MM/YYYY HH24:MI'), 255),
-       a.unit_id,
+       a.unit_id, {_code("a.unit_id")},
        jsonb_build_object('total', a.total, 'present', a.present, 'sick', a.sick,
            'permit', a.permit, 'leave', a.leave, 'duty', a.duty, 'awol', a.awol,
            'equipment', COALESCE(e.items, '{{}}'::jsonb))
@@ -278,6 +288,9 @@ WHERE a.operation_id = %(op)s ORDER BY a.created_at, a.id
 
 # (name, SQL): run in this order by `derive_all`.
 DERIVED: list[tuple[str, str]] = [
+    ("report unit paths", facts.REBUILD_REPORT_PATHS_SQL),
+    ("incident report day and state", facts.REBUILD_INCIDENTS_SQL),
+    ("tps counts", counts._expected(where="AND p.operation_id = %(op)s", insert=counts._INSERT)),
     ("audit: units, people, sprin", _SETUP_AUDIT),
     ("audit: TPS groups", _GROUP_AUDIT),
     ("audit: deployments", _DEPLOYMENT_AUDIT),

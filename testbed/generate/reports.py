@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
+
 from testbed.generate.sql import execute, rows
 
 P_MISSING = 0.016  # no report at all (~1.3 M of 1.34 M unit-days sent)
@@ -150,14 +152,15 @@ def load_reports(operation_id: int) -> int:
         INSERT INTO reports_dailyreport (id, operation_id, unit_id, report_date, status,
             personnel_on_duty, summary, obstacles, next_day_plan, is_late, first_submitted_at,
             submitted_at, reviewed_at, reviewed_by_id, return_reason, created_by_id, created_at,
-            updated_at)
+            updated_at, unit_path)
         SELECT r.id, %(op)s, r.unit_id, r.day,
                CASE WHEN r.t_accept IS NOT NULL THEN 'accepted'
                     WHEN r.t_resubmit IS NOT NULL THEN 'submitted'
                     WHEN r.t_return IS NOT NULL THEN 'returned'
                     WHEN r.t_submit IS NOT NULL THEN 'submitted' ELSE 'draft' END,
-               CASE r.kind WHEN 'polsek' THEN pg_temp.rint(r.key, 131, 8, 40)
-                    ELSE pg_temp.rint(r.key, 131, 40, 200) END,
+               GREATEST(1, LEAST(st.cap, CASE r.kind WHEN 'polsek'
+                    THEN pg_temp.rint(r.key, 131, 20, 40)
+                    ELSE pg_temp.rint(r.key, 131, 100, 200) END)),
                'Kegiatan kepolisian berjalan aman dan lancar di wilayah ' || r.unit_name || '.',
                CASE WHEN pg_temp.rnd(r.key, 132) < 0.2 THEN 'Cuaca hujan, akses jalan terbatas.'
                     ELSE '' END,
@@ -168,10 +171,29 @@ def load_reports(operation_id: int) -> int:
                CASE WHEN COALESCE(r.t_accept, r.t_return) IS NOT NULL THEN r.reviewer_id END,
                CASE WHEN r.t_return IS NOT NULL THEN '{RETURN_REASON}' ELSE '' END,
                r.creator_id, r.t_create,
-               COALESCE(r.t_accept, r.t_resubmit, r.t_return, r.t_submit, r.t_create)
-        FROM tb_rep r ORDER BY r.ord
+               COALESCE(r.t_accept, r.t_resubmit, r.t_return, r.t_submit, r.t_create),
+               (SELECT u.path FROM operations_unit u WHERE u.id = r.unit_id)
+        FROM tb_rep r
+        CROSS JOIN LATERAL (
+            SELECT CASE WHEN count(*) FILTER (WHERE a.home_unit_id = r.unit_id) > 0
+                          OR count(*) FILTER (WHERE a.unit_id = r.unit_id AND a.is_bko) > 0
+                        THEN count(*) FILTER (WHERE a.home_unit_id = r.unit_id)
+                             - count(*) FILTER (WHERE a.home_unit_id = r.unit_id AND a.is_bko)
+                             + count(*) FILTER (WHERE a.unit_id = r.unit_id AND a.is_bko)
+                        ELSE CASE r.kind WHEN 'polsek' THEN %(ceil_polsek)s
+                             ELSE %(ceil_polres)s END END AS cap
+            FROM personnel_assignment a
+            JOIN personnel_warrant w ON w.id = a.warrant_id
+            WHERE a.operation_id = %(op)s AND w.date <= r.day
+              AND (a.unit_id = r.unit_id OR a.home_unit_id = r.unit_id)
+        ) st
+        ORDER BY r.ord
         """,
-        {"op": operation_id},
+        {
+            "op": operation_id,
+            "ceil_polsek": settings.PAMILU_PERSONNEL_CEILING["polsek"],
+            "ceil_polres": settings.PAMILU_PERSONNEL_CEILING["polres"],
+        },
     )
 
 
@@ -186,8 +208,11 @@ def load_activities(operation_id: int) -> int:
         INSERT INTO reports_reportactivity (report_id, kind, task_force_id, count, personnel, notes)
         SELECT r.id,
                ({kinds})[1 + (floor(pg_temp.rnd(r.key, 112) * 9)::int + 2 * s.i) %% 9],
-               tf.id, a.cnt, a.cnt * pg_temp.rint(r.key * 8 + s.i, 115, 0, 6), ''
+               tf.id, a.cnt,
+               LEAST(a.cnt * pg_temp.rint(r.key * 8 + s.i, 115, 0, 6), d.personnel_on_duty / 4),
+               ''
         FROM tb_rep r
+        JOIN reports_dailyreport d ON d.id = r.id
         CROSS JOIN LATERAL generate_series(0, pg_temp.rint(r.key, 111, 0, 3)) AS s(i)
         CROSS JOIN LATERAL (SELECT pg_temp.rint(r.key * 8 + s.i, 114, 1, 8) AS cnt) a
         LEFT JOIN tf ON tf.k = pg_temp.rint(r.key * 8 + s.i, 113, 1, 7)
@@ -199,7 +224,7 @@ def load_activities(operation_id: int) -> int:
 
 def load_incidents(operation_id: int) -> int:
     cat = _category_case("pg_temp.rnd(r.key * 4 + s.i, 122)")
-    return execute(
+    inserted = execute(
         f"""
         WITH inc AS (
             SELECT r.id AS report_id, r.unit_id, r.key, s.i, r.unit_ord,
@@ -218,7 +243,8 @@ def load_incidents(operation_id: int) -> int:
         )
         INSERT INTO reports_incident (report_id, operation_id, unit_id, category, severity,
             occurred_at, place, post_id, description, action_taken, deaths, injured_serious,
-            injured_light, loss_rupiah, forwarded_to_gakkumdu, latitude, longitude)
+            injured_light, loss_rupiah, forwarded_to_gakkumdu, latitude, longitude,
+            report_date, report_status)
         SELECT i.report_id, %(op)s, i.unit_id, i.category, i.severity, i.occurred_at,
                'Desa ' || u.code || '-' || pg_temp.rint(i.key * 4 + i.i, 126, 1, 12),
                NULL,
@@ -236,9 +262,27 @@ def load_incidents(operation_id: int) -> int:
                     THEN pg_temp.rint(i.key * 4 + i.i, 132, 0, 200) * 50000 ELSE 0 END,
                i.category IN {ELECTION!r},
                round((u.latitude + (pg_temp.rnd(i.key * 4 + i.i, 133) - 0.5) * 0.1)::numeric, 6),
-               round((u.longitude + (pg_temp.rnd(i.key * 4 + i.i, 134) - 0.5) * 0.1)::numeric, 6)
+               round((u.longitude + (pg_temp.rnd(i.key * 4 + i.i, 134) - 0.5) * 0.1)::numeric, 6),
+               d.report_date, d.status
         FROM inc i JOIN tb_unit u ON u.ord = i.unit_ord
+        JOIN reports_dailyreport d ON d.id = i.report_id
         ORDER BY i.report_id, i.i
         """,
         {"op": operation_id},
+    )
+    return inserted - _drop_unconfirmed_elsewhere()
+
+
+def _drop_unconfirmed_elsewhere() -> int:
+    """A Polsek's incident on a day its Polres sent a report without incidents would make
+    that send ask for confirmation (``reports.rules``: incidents elsewhere): not kept."""
+    return execute(
+        """
+        DELETE FROM reports_incident i
+        USING operations_unit u, operations_unit pu, tb_rep pr
+        WHERE u.id = i.unit_id AND u.kind = 'polsek' AND pu.id = u.parent_id
+          AND pr.unit_id = pu.id AND pr.t_submit IS NOT NULL
+          AND pr.day = (i.occurred_at AT TIME ZONE pu.time_zone)::date
+          AND NOT EXISTS (SELECT 1 FROM reports_incident o WHERE o.report_id = pr.id)
+        """
     )

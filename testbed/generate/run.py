@@ -21,6 +21,9 @@ TABLES = [
     "personnel_warrant", "personnel_personnel", "operations_event", "operations_post",
     "operations_securitypattern", "operations_taskforce", "operations_phase",
     "operations_operation", "knox_authtoken", "accounts_user", "operations_unit",
+    "audit_auditblock", "summaries_summarypart", "summaries_summarystate",
+    "summaries_dirtyunit", "reports_reportflag", "reports_correction", "operations_tpscount",
+    "accounts_apitokeninfo", "accounts_signinfailure",
 ]  # fmt: skip
 
 

@@ -219,9 +219,9 @@ def load_users() -> int:
     return execute(
         """
         INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name,
-            email, is_staff, is_active, date_joined, unit_id, role, full_name)
+            email, is_staff, is_active, date_joined, unit_id, role, full_name, session_epoch)
         SELECT %(password)s, false, lower(prefix || '.' || u.code), '', '', '', false, true,
-               %(joined)s, u.id, role, title || ' ' || u.name
+               %(joined)s, u.id, role, title || ' ' || u.name, 0
         FROM tb_unit u
         JOIN (VALUES ('cc', 'command_center', 'Command Center', ARRAY['mabes', 'polda']),
                      ('rev', 'reviewer', 'Kabag Ops', ARRAY['polda', 'polres']),
@@ -233,9 +233,9 @@ def load_users() -> int:
     ) + execute(
         """
         INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name,
-            email, is_staff, is_active, date_joined, unit_id, role, full_name)
+            email, is_staff, is_active, date_joined, unit_id, role, full_name, session_epoch)
         VALUES (%(password)s, true, 'admin.national', '', '', '', true, true, %(joined)s,
-                NULL, 'admin', 'Administrator uji skala')
+                NULL, 'admin', 'Administrator uji skala', 0)
         """,
         {"password": password, "joined": "2023-01-02T00:00:00+00:00"},
     )
