@@ -23,7 +23,18 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import (
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -91,6 +102,58 @@ def strength(operation: Operation, unit: Unit, day: dt.date) -> Strength:
     return Strength(**totals)
 
 
+def send_figures() -> dict[str, Subquery]:
+    """Annotations of a DailyReport queryset with what the rules read besides the report:
+    its unit's strength counts on its day and the personnel of the day before (sent), so
+    the row read that locks the report carries them (reports.services.report_submit)."""
+    assignments = Assignment.objects.filter(
+        operation_id=OuterRef("operation_id"), warrant__date__lte=OuterRef("report_date")
+    ).order_by()
+
+    def count(q: Q) -> Subquery:
+        counted = assignments.filter(q).annotate(
+            n=Func(F("pk"), function="COUNT", output_field=IntegerField())
+        )
+        return Subquery(counted.values("n")[:1], output_field=IntegerField())
+
+    day_before = ExpressionWrapper(
+        OuterRef("report_date") - Value(dt.timedelta(days=1)), output_field=DateField()
+    )
+    yesterday = DailyReport.objects.filter(
+        sent_q(),
+        operation_id=OuterRef("operation_id"),
+        unit_id=OuterRef("unit_id"),
+        report_date=day_before,
+    ).values("personnel_on_duty")[:1]
+    return {
+        "rules_own": count(Q(home_unit_id=OuterRef("unit_id"))),
+        "rules_lent_out": count(Q(home_unit_id=OuterRef("unit_id"), is_bko=True)),
+        "rules_received": count(Q(unit_id=OuterRef("unit_id"), is_bko=True)),
+        "rules_yesterday": Subquery(yesterday, output_field=IntegerField()),
+    }
+
+
+def _strength_of(report: DailyReport) -> Strength:
+    if hasattr(report, "rules_own"):  # read with send_figures()
+        return Strength(report.rules_own, report.rules_lent_out, report.rules_received)
+    return strength(report.operation, report.unit, report.report_date)
+
+
+def _yesterday_of(report: DailyReport) -> int | None:
+    if hasattr(report, "rules_yesterday"):  # read with send_figures()
+        return report.rules_yesterday
+    return (
+        DailyReport.objects.filter(
+            operation_id=report.operation_id,
+            unit_id=report.unit_id,
+            report_date=report.report_date - dt.timedelta(days=1),
+        )
+        .filter(sent_q())
+        .values_list("personnel_on_duty", flat=True)
+        .first()
+    )
+
+
 # The satgas level a unit reports under: a Polsek's people serve in its Polres's satgas.
 TASK_FORCE_LEVEL = {
     UnitKind.MABES: UnitKind.MABES,
@@ -126,7 +189,7 @@ def ceiling(unit: Unit) -> int:
 
 def _strength_error(report: DailyReport) -> str | None:
     on_duty = report.personnel_on_duty
-    power = strength(report.operation, report.unit, report.report_date)
+    power = _strength_of(report)
     day = date_format(report.report_date, "j F Y")
     if power.has_warrant:
         if on_duty <= power.total:
@@ -190,16 +253,7 @@ def _errors(report: DailyReport, activities: list) -> dict[str, list[str]]:
 
 def _warnings(report: DailyReport, has_incident: bool) -> list[SendWarning]:
     found = []
-    yesterday = (
-        DailyReport.objects.filter(
-            operation_id=report.operation_id,
-            unit_id=report.unit_id,
-            report_date=report.report_date - dt.timedelta(days=1),
-        )
-        .filter(sent_q())
-        .values_list("personnel_on_duty", flat=True)
-        .first()
-    )
+    yesterday = _yesterday_of(report)
     if yesterday and report.personnel_on_duty * 2 < yesterday:
         found.append(
             SendWarning(

@@ -1,4 +1,5 @@
-"""Every write to daily reports: create, edit, the review workflow and attachments.
+"""Every write to daily reports: create, edit and the review workflow (attachments in
+reports.attachments, re-exported here).
 
 Each function is one transaction that writes an audit entry; the transitions also mark
 the summaries that include the report stale (summaries.services).
@@ -10,10 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-import filetype
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -26,7 +24,6 @@ from pamilu.scoping import can_review_unit, can_write_for_unit
 from reports import facts, items, notify, rules
 from reports.limits import RETURN_REASON_MAX
 from reports.models import (
-    Attachment,
     DailyReport,
     ReportFlag,
     ReportStatus,
@@ -52,13 +49,6 @@ INCIDENT_FIELDS = [
     "latitude",
     "longitude",
 ]
-# Accepted attachment types, detected from the content: MIME type → extension.
-ATTACHMENT_TYPES = {
-    "image/jpeg": "jpg",
-    "image/png": "png",
-    "image/webp": "webp",
-    "application/pdf": "pdf",
-}
 
 
 class ReportStateError(ValidationError):
@@ -327,10 +317,15 @@ def report_submit(
     current = (
         DailyReport.objects.select_for_update(of=("self",))
         .select_related("unit", "operation")
+        .annotate(**rules.send_figures())  # what the send rules read, in the same query
         .get(pk=report.pk)
     )
     previous, resubmit = current.status, current.first_submitted_at is not None
     submitted_before = current.submitted_at
+    if getattr(report, "_facts_incidents_written_as", None) is not None:
+        # created in this transaction (report_create): the rules read the items just
+        # written, held in memory, instead of reading them back
+        facts.carry_items(source=report, target=current)
     flags = rules.check_send(current, confirmed=confirm_warnings) if previous in EDITABLE else []
     fresh = _claim(
         report,
@@ -355,10 +350,13 @@ def report_submit(
             **({"flags": [None, [f.code for f in flags]]} if flags else {}),
         },
     )
-    ReportFlag.objects.filter(report=fresh).delete()
-    ReportFlag.objects.bulk_create(
+    if resubmit:  # flags are only written when a report is sent: a first send has none
+        ReportFlag.objects.filter(report=fresh).delete()
+    written = ReportFlag.objects.bulk_create(
         ReportFlag(report=fresh, code=f.code, detail=f.detail, confirmed=f.confirmed) for f in flags
     )
+    # the answer shows them without a read-back
+    facts.hold_items(fresh, "flags", sorted(written, key=lambda flag: flag.code))
     mark_stale_for_report(report=fresh)
     return fresh
 
@@ -425,101 +423,24 @@ def report_accept(*, report: DailyReport, by, channel: str) -> DailyReport:
     return fresh
 
 
-# --- attachments -----------------------------------------------------------------------
+# Attachments live in reports.attachments; callers keep using reports.services.X.
+from reports.attachments import (  # noqa: E402
+    ATTACHMENT_TYPES,
+    attachment_add,
+    attachment_check,
+    attachment_remove,
+)
 
-
-def attachment_check(upload) -> tuple[str, str]:
-    """(MIME type, extension) of an upload, detected from its content; else a clear error."""
-    limit = settings.PAMILU_ATTACHMENT_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            {
-                "file": _("Berkas %(name)s terlalu besar (%(size)s); batasnya %(limit)s.")
-                % {
-                    "name": upload.name,
-                    "size": _human_size(upload.size),
-                    "limit": _human_size(limit),
-                }
-            },
-            code="too_large",
-        )
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is None or kind.mime not in ATTACHMENT_TYPES:
-        raise ValidationError(
-            {
-                "file": _(
-                    "Isi berkas %(name)s bukan foto (JPEG, PNG, WebP) atau PDF, "
-                    "apa pun nama berkasnya."
-                )
-                % {"name": upload.name}
-            },
-            code="bad_type",
-        )
-    return kind.mime, ATTACHMENT_TYPES[kind.mime]
-
-
-def _human_size(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
-    return f"{size / 1024:.0f} KB"
-
-
-@transaction.atomic
-def attachment_add(*, report: DailyReport, by, channel: str, upload) -> Attachment:
-    """Attach a photo or PDF to a draft or returned report, under a server-chosen name."""
-    _check_writer(by, report.unit)
-    mime, extension = attachment_check(upload)
-    locked = DailyReport.objects.select_for_update().get(pk=report.pk)
-    if locked.status not in EDITABLE:
-        raise ReportStateError(
-            _("Laporan berstatus %(status)s tidak dapat diubah.")
-            % {"status": locked.get_status_display()},
-            code="frozen",
-        )
-    original = (getattr(upload, "name", "") or "lampiran")[-255:]
-    upload.seek(0)
-    attachment = Attachment(
-        report=locked,
-        original_name=original,
-        content_type=mime,
-        size=upload.size,
-        uploaded_by=by,
-    )
-    attachment.file.save(f"upload.{extension}", ContentFile(upload.read()), save=False)
-    attachment.save()
-    record(
-        actor=by,
-        channel=channel,
-        action="attachment.add",
-        obj=locked,
-        changes={"attachments": [None, f"{original} ({mime}, {upload.size} B)"]},
-    )
-    return attachment
-
-
-@transaction.atomic
-def attachment_remove(*, attachment: Attachment, by, channel: str) -> None:
-    report = attachment.report
-    _check_writer(by, report.unit)
-    locked = DailyReport.objects.select_for_update().get(pk=report.pk)
-    if locked.status not in EDITABLE:
-        raise ReportStateError(
-            _("Laporan berstatus %(status)s tidak dapat diubah.")
-            % {"status": locked.get_status_display()},
-            code="frozen",
-        )
-    name = attachment.file.name
-    description = f"{attachment.original_name} ({attachment.content_type}, {attachment.size} B)"
-    attachment.delete()
-    storage = attachment.file.storage
-    transaction.on_commit(lambda: storage.delete(name))
-    record(
-        actor=by,
-        channel=channel,
-        action="attachment.remove",
-        obj=locked,
-        changes={"attachments": [description, None]},
-    )
+__all__ = [
+    "ATTACHMENT_TYPES",
+    "ReportStateError",
+    "attachment_add",
+    "attachment_check",
+    "attachment_remove",
+    "check_report_date",
+    "report_accept",
+    "report_create",
+    "report_return",
+    "report_submit",
+    "report_update",
+]

@@ -50,6 +50,9 @@ def test_poll_after_a_submission_is_200_with_the_new_numbers(client, personas, t
         channel="web",
         report_date=FEB1,
         personnel_on_duty=5,
+        # what the send rules (reports.rules) require of a sent report
+        summary="Aman.",
+        activities=[{"kind": "patroli", "count": 1, "personnel": 5}],
         submit=True,
     )
     after = _poll(client, etag)
@@ -66,5 +69,6 @@ def test_version_follows_focus_and_deadlines(client, personas, tree):
     assert other.status_code == 200 and other["ETag"] != etag
     # Later, with no write, a zone's deadline passed: the overdue marks move.
     with time_machine.travel(NOW + dt.timedelta(hours=12), tick=False):
+        client.force_login(personas.national)  # the session of 12 hours ago has expired
         later = _poll(client, etag)
     assert later.status_code == 200 and later["ETag"] != etag

@@ -14,9 +14,12 @@ from tests.reports.test_api import REPORTS, _body, token_client
 
 # Per report, created and sent with one activity and one incident, by token: token and
 # user (2), the user's unit, the operation; BEGIN, insert report, activities, incidents,
-# audit; submit: lock, claim, read back, incidents' state, audit, summaries' marks (unit,
-# summaries); COMMIT. With an Idempotency-Key: insert the key, store the answer, and the
-# report's transaction becomes a savepoint (2).
+# audit; submit: lock (the row read that locks it also carries what the send rules read:
+# the unit's strength from the sprin and yesterday's personnel; the rules check the items
+# just written, held in memory), claim, audit, summaries' marks (unit, summaries); COMMIT.
+# The answer's items and flags are what was written (no read-back; a first send has no
+# old flags to delete, and no flags here to insert). With an Idempotency-Key: insert the
+# key, store the answer, and the report's transaction becomes a savepoint (2).
 QUERIES_PER_REPORT = 15  # BEGIN and COMMIT included
 QUERIES_PER_REPORT_WITH_KEY = QUERIES_PER_REPORT + 4
 
