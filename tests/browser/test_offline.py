@@ -431,6 +431,8 @@ def test_queued_report_already_sent_from_another_device_is_shown_not_overwritten
         channel=Channel.WEB,
         report_date=clock.local_date(unit),
         summary="Versi dari komputer kantor.",
+        personnel_on_duty=18,
+        activities=[{"kind": "patroli", "count": 2, "personnel": 10}],
     )
     services.report_submit(report=other, by=personas.kapolsek_a, channel=Channel.WEB)
 

@@ -74,7 +74,9 @@ def test_empty_report_is_refused_on_a_phone_with_the_field_named(
     page.get_by_role("button", name="+ Tambah kejadian").click()
     assert page.locator("#id_inc-1-category").count() == 1
 
-    page.get_by_role("button", name="Kirim laporan").click()
+    # offline.js asks the server first, then posts the form: wait for that page to load.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Kirim laporan").click()
     page.wait_for_load_state("networkidle")
     summary = page.locator("#form-errors")
     assert summary.is_visible()

@@ -65,7 +65,8 @@
     return Promise.all([box.items(), box.getMeta("lastSync")]).then(function (r) {
       var mine = r[0].filter(function (it) { return !user || String(it.user) === String(user); });
       var lastSync = r[1];
-      var onReportPage = !!form || /^\/reports\/$/.test(location.pathname);
+      // The report pages: the form, the list and the kapolsek's home (reports/today/).
+      var onReportPage = !!form || /^\/reports\/(today\/)?$/.test(location.pathname);
       if (!mine.length && !onReportPage) { if (statusEl) { statusEl.hidden = true; } return; }
       if (!statusEl) {
         statusEl = el("section", "alert outbox-status small");
