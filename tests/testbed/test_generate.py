@@ -246,3 +246,19 @@ def test_command_refuses_a_database_with_units(national):
 
     with pytest.raises(CommandError, match="--reset"):
         call_command("generate_national", "--scale", "0.002", "--days", "3")
+
+
+def test_maintained_copies_are_exact(national):
+    from operations import counts
+    from reports import facts
+
+    assert facts.drift() == {"incidents": 0, "reports": 0}
+    assert counts.drift() == []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM audit_auditentry a LEFT JOIN operations_unit u "
+            "ON u.id = a.unit_id WHERE a.unit_code <> COALESCE(u.code, '')"
+        )
+        assert cursor.fetchone()[0] == 0
+        cursor.execute("SELECT count(*) FROM operations_tpscount")
+        assert cursor.fetchone()[0] > 0
