@@ -17,13 +17,23 @@ logger = logging.getLogger(__name__)
 OUT_OF_SCOPE_PER_HOUR = 20
 
 
+# Records whose key is a secret (an API token's digest): the probe is not worth a trail
+# entry that would carry the key.
+SECRET_KEYED = {("accounts", "apitoken")}
+
+
 def on_out_of_scope(sender, *, user, obj, channel="web", **kwargs) -> None:
+    if (obj._meta.app_label, obj._meta.model_name) in SECRET_KEYED:
+        return
     key = f"audit:out-of-scope:{user.pk}:{timezone.now():%Y%m%d%H}"
-    cache.add(key, 0, 3600)
     try:
+        cache.add(key, 0, 3600)
         count = cache.incr(key)
     except ValueError:  # evicted between add and incr
         cache.set(key, 1, 3600)
+        count = 1
+    except Exception:  # the cache (Redis) is down: record, uncapped, rather than fail
+        logger.warning("out-of-scope cap unavailable (cache down)", exc_info=True)
         count = 1
     if count > OUT_OF_SCOPE_PER_HOUR:
         return

@@ -17,7 +17,7 @@ from rest_framework.throttling import UserRateThrottle
 
 from accounts.models import Role
 from pamilu.celery import app as celery_app
-from reports.models import DailyReport, ReportStatus
+from reports.models import DailyReport, ReportActivity, ReportStatus
 from summaries import services as summary_services
 from summaries import tasks as summary_tasks
 from summaries.content import build_content
@@ -78,6 +78,9 @@ def test_api_reads_and_submits_with_redis_stopped(
     kapolsek = builders.user(Role.OPERATOR, tree.sinjai_utara, "kapolsek.sinjaiutara")
     client = token_client(kapolsek)
     draft = scenario.sinjai_utara
+    # A draft that meets the sending rules (reports.rules): an activity and a summary.
+    ReportActivity.objects.create(report=draft, kind="patroli", count=1, personnel=4)
+    DailyReport.objects.filter(pk=draft.pk).update(summary="Patroli wilayah Sinjai Utara.")
 
     assert client.get("/api/v1/reports/").status_code == 200  # Redis up
     # (Stopped outside the frozen clock: waiting for the process needs a running one.)
