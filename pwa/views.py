@@ -35,9 +35,10 @@ SHELL = [
     "pamilu/icons/icon-192.png",
 ]
 
-# Pages a kapolsek needs without a link: the home (their reports) and the report form
-# (which carries the form's reference data: operations, satgas, categories).
-PAGES = ["reports:list", "reports:create"]
+# Pages a kapolsek needs without a link: the home (today's state, returned reports), their
+# reports and the report form (which carries the form's reference data: operations,
+# satgas, categories).
+PAGES = ["reports:home", "reports:list", "reports:create"]
 
 
 @cache

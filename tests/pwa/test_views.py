@@ -26,7 +26,7 @@ def test_service_worker_is_served_at_root_scope_revalidated_and_under_the_csp(db
     assert "worker-src 'self'" in csp and "script-src 'self'" in csp
     body = response.content.decode()
     assert 'importScripts("/static/vendor/idb-8.0.4/umd.js", "/static/pamilu/js/outbox.js")' in body
-    assert '"/reports/", "/reports/new/"' in body
+    assert '"/reports/today/", "/reports/", "/reports/new/"' in body
     assert '"/static/pamilu/js/offline.js"' in body
 
 
