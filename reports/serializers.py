@@ -15,6 +15,17 @@ from reports import limits
 from reports.models import Attachment, DailyReport, FlagCode, Incident, ReportActivity
 
 
+def confirm_warnings_field(**kwargs) -> serializers.ListField:
+    """The warning codes (from a 422) a sender confirms: on submit, and on create or
+    update with `"submit": true`."""
+    return serializers.ListField(
+        child=serializers.ChoiceField(choices=FlagCode.choices),
+        required=False,
+        max_length=len(FlagCode.choices),
+        **kwargs,
+    )
+
+
 class ActivitySerializer(ScopedRelationsMixin, serializers.ModelSerializer):
     task_force = serializers.PrimaryKeyRelatedField(
         queryset=TaskForce.objects.all(), required=False, allow_null=True
@@ -96,11 +107,8 @@ class ReportSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
             "tersimpan dan terkirim, atau tidak sama sekali)."
         ),
     )
-    confirm_warnings = serializers.ListField(
-        child=serializers.ChoiceField(choices=FlagCode.choices),
+    confirm_warnings = confirm_warnings_field(
         write_only=True,
-        required=False,
-        max_length=len(FlagCode.choices),
         help_text=_(
             "Dengan submit: kode peringatan (dari tanggapan 422) yang dikonfirmasi pengirim."
         ),
@@ -174,10 +182,7 @@ class ReturnSerializer(serializers.Serializer):
 
 
 class SubmitSerializer(serializers.Serializer):
-    confirm_warnings = serializers.ListField(
-        child=serializers.ChoiceField(choices=FlagCode.choices),
-        required=False,
-        max_length=len(FlagCode.choices),
+    confirm_warnings = confirm_warnings_field(
         help_text=_("Kode peringatan (dari tanggapan 422) yang dikonfirmasi pengirim."),
     )
 
