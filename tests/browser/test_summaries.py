@@ -17,7 +17,6 @@ def browser_context_args(browser_context_args):
 
 def test_command_center_opens_the_national_rekap_and_downloads_pdf(
     transactional_db,
-    django_db_serialized_rollback,
     live_server,
     page,
     login,

@@ -42,7 +42,7 @@ def _database_url() -> str:
 
 
 @pytest.fixture
-def worker(transactional_db, django_db_serialized_rollback, tmp_path):
+def worker(transactional_db, tmp_path):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "pamilu.settings_test",

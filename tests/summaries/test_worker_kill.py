@@ -154,7 +154,7 @@ def _backend_gone(backend_pid: int) -> None:
 
 
 def test_worker_killed_mid_build_leaves_previous_version_and_task_is_delivered_again(
-    transactional_db, django_db_serialized_rollback, tree, operation, personas, tmp_path
+    transactional_db, tree, operation, personas, tmp_path
 ):
     database_url = _database_url()
     by = personas.admin
