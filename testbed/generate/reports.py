@@ -146,7 +146,33 @@ def build_timeline(operation_id: int, start: dt.date, deadline_hour: int, now: d
     return n
 
 
+# The personnel a unit can report on a day (reports.services' ceiling): its own people
+# minus those sent away on BKO plus those received on BKO, by the sprin in force that day;
+# a unit with no assignment at all gets the settings' ceiling. Kept per unit as running
+# sums from each sprin date (few dates), so each report reads one row.
+_CAPS = """
+CREATE TEMP TABLE tb_cap AS
+SELECT unit_id, date,
+       sum(sum(home)) OVER w AS home, sum(sum(home_bko)) OVER w AS home_bko,
+       sum(sum(bko_in)) OVER w AS bko_in
+FROM (
+    SELECT a.home_unit_id AS unit_id, w.date, 1 AS home, a.is_bko::int AS home_bko, 0 AS bko_in
+    FROM personnel_assignment a JOIN personnel_warrant w ON w.id = a.warrant_id
+    WHERE a.operation_id = %(op)s
+    UNION ALL
+    SELECT a.unit_id, w.date, 0, 0, 1
+    FROM personnel_assignment a JOIN personnel_warrant w ON w.id = a.warrant_id
+    WHERE a.operation_id = %(op)s AND a.is_bko
+) e
+GROUP BY unit_id, date
+WINDOW w AS (PARTITION BY unit_id ORDER BY date);
+CREATE INDEX ON tb_cap (unit_id, date);
+ANALYZE tb_cap;
+"""
+
+
 def load_reports(operation_id: int) -> int:
+    execute(_CAPS, {"op": operation_id})
     return execute(
         f"""
         INSERT INTO reports_dailyreport (id, operation_id, unit_id, report_date, status,
@@ -158,7 +184,12 @@ def load_reports(operation_id: int) -> int:
                     WHEN r.t_resubmit IS NOT NULL THEN 'submitted'
                     WHEN r.t_return IS NOT NULL THEN 'returned'
                     WHEN r.t_submit IS NOT NULL THEN 'submitted' ELSE 'draft' END,
-               GREATEST(1, LEAST(st.cap, CASE r.kind WHEN 'polsek'
+               GREATEST(1, LEAST(
+                    CASE WHEN COALESCE(c.home, 0) > 0 OR COALESCE(c.bko_in, 0) > 0
+                         THEN c.home - c.home_bko + c.bko_in
+                         ELSE CASE r.kind WHEN 'polsek' THEN %(ceil_polsek)s
+                              ELSE %(ceil_polres)s END END,
+                    CASE r.kind WHEN 'polsek'
                     THEN pg_temp.rint(r.key, 131, 20, 40)
                     ELSE pg_temp.rint(r.key, 131, 100, 200) END)),
                'Kegiatan kepolisian berjalan aman dan lancar di wilayah ' || r.unit_name || '.',
@@ -172,21 +203,14 @@ def load_reports(operation_id: int) -> int:
                CASE WHEN r.t_return IS NOT NULL THEN '{RETURN_REASON}' ELSE '' END,
                r.creator_id, r.t_create,
                COALESCE(r.t_accept, r.t_resubmit, r.t_return, r.t_submit, r.t_create),
-               (SELECT u.path FROM operations_unit u WHERE u.id = r.unit_id)
+               u.path
         FROM tb_rep r
-        CROSS JOIN LATERAL (
-            SELECT CASE WHEN count(*) FILTER (WHERE a.home_unit_id = r.unit_id) > 0
-                          OR count(*) FILTER (WHERE a.unit_id = r.unit_id AND a.is_bko) > 0
-                        THEN count(*) FILTER (WHERE a.home_unit_id = r.unit_id)
-                             - count(*) FILTER (WHERE a.home_unit_id = r.unit_id AND a.is_bko)
-                             + count(*) FILTER (WHERE a.unit_id = r.unit_id AND a.is_bko)
-                        ELSE CASE r.kind WHEN 'polsek' THEN %(ceil_polsek)s
-                             ELSE %(ceil_polres)s END END AS cap
-            FROM personnel_assignment a
-            JOIN personnel_warrant w ON w.id = a.warrant_id
-            WHERE a.operation_id = %(op)s AND w.date <= r.day
-              AND (a.unit_id = r.unit_id OR a.home_unit_id = r.unit_id)
-        ) st
+        JOIN operations_unit u ON u.id = r.unit_id
+        LEFT JOIN LATERAL (
+            SELECT c.home, c.home_bko, c.bko_in FROM tb_cap c
+            WHERE c.unit_id = r.unit_id AND c.date <= r.day
+            ORDER BY c.date DESC LIMIT 1
+        ) c ON true
         ORDER BY r.ord
         """,
         {

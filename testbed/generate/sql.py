@@ -65,7 +65,8 @@ class Timer:
         elapsed = time.monotonic() - t0
         self.times[name] = elapsed
         if self.out is not None:
-            self.out.write(f"  {name:<28} {elapsed:7.1f} s  {result if result is not None else ''}")
+            shown = len(result) if isinstance(result, list) else result
+            self.out.write(f"  {name:<28} {elapsed:7.1f} s  {shown if shown is not None else ''}")
         return result
 
     @property
