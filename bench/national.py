@@ -2,11 +2,11 @@
 
     bench/natdb.sh start                       # the persistent cluster (127.0.0.1:55432)
     bench/natdb.sh generate                    # database `national` (once, ~10 min)
-    .venv/bin/python bench/national.py [--quick]
+    .venv/bin/python bench/national.py [--database national] [--quick]
 
-Works on a copy (`national_bench`, from the template `national`) so the submissions it
-makes never touch the shared data set; the kapolsek figures compare with a fresh demo
-database (`demo_bench`). One run prints the server settings, then for each figure the
+Works on a copy (`national_bench`, from the data set named by --database) so the
+submissions it makes never touch the shared data set; the kapolsek figures compare with
+a demo database (`demo_bench`, made by migrate + load_demo, migrated on later runs). One run prints the server settings, then for each figure the
 p50/p95 over repeated requests after a warm-up, its floor measured in the same run and
 the ratio, the query count of one request (the same view replayed in-process with
 Django's CaptureQueriesContext: the HTTP server itself runs untouched), and at the end
@@ -65,12 +65,13 @@ def prepare_demo(args) -> None:
          "postgres", "-Atc", "SELECT 1 FROM pg_database WHERE datname = 'demo_bench'"],
         check=True, capture_output=True, text=True,
     ).stdout.strip()  # fmt: skip
-    if listed == "1":
+    env = h.bench_env(f"postgres://postgres@{h.HOST}:{args.port}/demo_bench")
+    py = str(h.ROOT / ".venv/bin/python")
+    if listed == "1":  # kept from an earlier run: bring it to this checkout's schema
+        subprocess.run([py, "manage.py", "migrate", "-v", "0"], cwd=h.ROOT, env=env, check=True)
         return
     h.log("creating the demo database demo_bench (migrate + load_demo)")
     psql(args.port, "postgres", "CREATE DATABASE demo_bench")
-    env = h.bench_env(f"postgres://postgres@{h.HOST}:{args.port}/demo_bench")
-    py = str(h.ROOT / ".venv/bin/python")
     subprocess.run([py, "manage.py", "migrate", "-v", "0"], cwd=h.ROOT, env=env, check=True)
     subprocess.run(
         [py, "manage.py", "load_demo", "--allow-production"],
@@ -95,7 +96,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument("--port", type=int, default=int(os.environ.get("NATDB_PORT", 55432)))
-    parser.add_argument("--template", default="national")
+    parser.add_argument(
+        "--database",
+        "--template",
+        dest="template",
+        default="national",
+        help="the generated data set (copied, never changed)",
+    )
     parser.add_argument("--db", default="national_bench")
     parser.add_argument("--keep", action="store_true", help="reuse an existing copy")
     parser.add_argument("--output", default=str(h.ROOT / "bench/results/national-latest.md"))
@@ -109,6 +116,7 @@ def main() -> int:
         "--max-minutes", type=float, default=0, help="skip the remaining sections after this"
     )
     args = parser.parse_args()
+    wall = time.monotonic()
     if not args.keep:
         prepare_databases(args)
     var_dir = tempfile.mkdtemp(prefix="pamilu-bench-")
@@ -173,6 +181,7 @@ def main() -> int:
     Path(args.output).write_text(text)
     print(text)
     h.log(f"written to {args.output}")
+    h.log(f"total run time: {(time.monotonic() - wall) / 60:.1f} min (with the copy and set-up)")
     return 0
 
 

@@ -81,6 +81,7 @@ class Run(WorkFigures):
     web_rss: float = 0.0
     worker_rss: float = 0.0
     explains: list[tuple[float, str, str]] = field(default_factory=list)
+    server_top: list[tuple] = field(default_factory=list)
     kapolsek: dict = field(default_factory=dict)
     health: h.Timing | None = None
     deadline: float = 0.0  # time.monotonic() after which figures are skipped (0: none)
@@ -114,6 +115,7 @@ class Run(WorkFigures):
         })  # fmt: skip
         for key, value in self.settings.items():
             h.log(f"{key}: {value}")
+        self.reset_server_statements()
 
     @staticmethod
     def row(*args, **kwargs) -> Row:

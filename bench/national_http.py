@@ -47,12 +47,15 @@ def children(pid: int) -> list[int]:
 
 @dataclass
 class Server:
-    """gunicorn (sync workers) serving pamilu from this checkout on 127.0.0.1."""
+    """gunicorn (sync workers) serving pamilu on 127.0.0.1, from this checkout or from
+    another code tree (`tree`, e.g. a `git worktree` at an older commit) with this
+    checkout's virtualenv."""
 
     env: dict[str, str]
     workers: int = 2
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
+    tree: Path = ROOT
 
     def start(self) -> Server:
         cmd = [
@@ -60,7 +63,7 @@ class Server:
             "-k", "sync", "-b", f"{HOST}:{self.port}", "--timeout", "120",
             "--log-level", "warning",
         ]  # fmt: skip
-        self.process = subprocess.Popen(cmd, cwd=ROOT, env=self.env)
+        self.process = subprocess.Popen(cmd, cwd=self.tree, env=self.env)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -234,6 +237,7 @@ def bench_env(database_url: str, **extra: str) -> dict[str, str]:
         DATABASE_URL=database_url,
         DEBUG="false",
         SECRET_KEY="bench-throwaway-" + "k" * 50,
+        AUDIT_SEAL_KEY="bench-throwaway-audit-seal-key",
         ALLOWED_HOSTS=HOST,
         SECURE_SSL_REDIRECT="false",
         SESSION_COOKIE_SECURE="false",

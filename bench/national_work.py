@@ -160,7 +160,37 @@ class WorkFigures:
             except subprocess.TimeoutExpired:
                 worker.kill()
 
+    def server_statements(self) -> None:
+        """The copy's three slowest statements by the server's own count (pg_stat_statements,
+        when the cluster preloads it: bench/natdb.sh start), whatever process ran them."""
+        with connection.cursor() as c:
+            c.execute("SELECT 1 FROM pg_settings WHERE name = 'shared_preload_libraries' "
+                      "AND setting LIKE '%%pg_stat_statements%%'")  # fmt: skip
+            if c.fetchone() is None:
+                self.notes.append(
+                    "pg_stat_statements not preloaded: slowest statements from the replays only"
+                )
+                return
+            c.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+            c.execute(
+                "SELECT calls, mean_exec_time, max_exec_time, left(query, 400) FROM pg_stat_statements "
+                "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                "AND query ~* '^\\s*(select|with)' ORDER BY max_exec_time DESC LIMIT 3"
+            )
+            for calls, mean, top, query in c.fetchall():
+                self.server_top.append((calls, mean, top, " ".join(query.split())))
+
+    def reset_server_statements(self) -> None:
+        with connection.cursor() as c:
+            c.execute("SELECT 1 FROM pg_settings WHERE name = 'shared_preload_libraries' "
+                      "AND setting LIKE '%%pg_stat_statements%%'")  # fmt: skip
+            if c.fetchone() is not None:
+                c.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+                c.execute("SELECT pg_stat_statements_reset(0, (SELECT oid FROM pg_database "
+                          "WHERE datname = current_database()), 0)")  # fmt: skip
+
     def slowest_statements(self) -> None:
+        self.server_statements()
         seen, top = set(), []
         for q in sorted(self.captured, key=lambda q: -q["time"]):
             key = q["sql"][:160]
@@ -198,6 +228,11 @@ class WorkFigures:
             f"- repetitions: warm-up {self.reps.warmup}, up to {self.reps.n} timed requests per figure (budget {self.reps.budget:.0f} s); run took {elapsed / 60:.1f} min",
             "",
         ]
+        if self.server_top:
+            out += ["## Slowest statements on the server (pg_stat_statements, max time)", "",
+                    "| calls | mean ms | max ms | statement |", "|--:|--:|--:|---|"]  # fmt: skip
+            out += [f"| {n} | {m:,.0f} | {t:,.0f} | `{q}` |" for n, m, t, q in self.server_top]
+            out.append("")
         out.append("## The three slowest statements (EXPLAIN ANALYZE)")
         for seconds, where, plan in self.explains:
             out += [
