@@ -141,7 +141,7 @@ class WorkFigures:
             t0 = timezone.now()
             for day in days:
                 tasks.build_for_day.delay(self.op.pk, mabes.pk, day.isoformat())
-            deadline = time.monotonic() + 600
+            deadline, done = time.monotonic() + 600, 0
             while time.monotonic() < deadline and worker.poll() is None:
                 done = Summary.objects.filter(
                     unit=mabes, period_kind="daily", period_start__in=days, built_at__gte=t0
