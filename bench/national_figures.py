@@ -295,6 +295,11 @@ class Run(WorkFigures):
             check = self._check_sent(api_units[:conc], days, "submitted", len(res))
             fcheck = self._check_sent(floor_units[:conc], days, "submitted", len(fres))
             note = f"{len(res) / wall:.1f} reports/s vs floor {len(fres) / fwall:.1f}/s; {check}; floor {fcheck}"
+            if t.statuses - {200} or f.statuses - {201}:
+                note += f"; HTTP {sorted(t.statuses)} (floor {sorted(f.statuses)})"
+                bad = next((r for r in res if r.status != 200), None)
+                if bad is not None:
+                    note += f": {bad.body[:200].decode(errors='replace')}"
             self.rows.append(Row("submission", f"create + submit via API, {conc} clients", t.p50, t.p95, "–",
                                  "1-row DRF insert", f.p50, None, note))  # fmt: skip
             h.log(f"submission {conc}: p50 {_ms(t.p50)} ms, {note}")

@@ -106,6 +106,8 @@ class WorkFigures:
                 channel="api",
                 report_date=last,
                 personnel_on_duty=9,
+                summary="Patroli dan sambang (laporan terlambat).",
+                activities=[{"kind": "patroli", "count": 2, "personnel": 6}],
             )
             report_services.report_submit(report=report, by=operator, channel="api")
             t0 = time.perf_counter()
