@@ -134,12 +134,16 @@ class MapUnit(_Readable):
     lng: float
     missing: int
     total: int
+    tps: int = 0
+    incidents_today: int = 0
+    worst: str = ""  # the most vulnerable TPS level below the unit ("" without TPS)
 
 
 @dataclass
 class MapData(_Readable):
     posts: list[MapPost] = field(default_factory=list)
     every_tps: bool = False
+    aggregated: bool = False  # above a Polres: one marker per unit row, no points
     incidents: list[MapIncident] = field(default_factory=list)
     units: list[MapUnit] = field(default_factory=list)
 
