@@ -112,10 +112,11 @@ def build(user, query: Focus, now: dt.datetime | None = None) -> Dashboard:
 
 
 def _map(user, operation, focus: Unit, days, rows: list[UnitRow], requirement) -> MapData:
-    """Points where they fit (a Polres or Polsek: its posts and today's incidents); above
-    that one marker per unit row (each child, and the focus unit's own) with its counts
-    and its worst state, at the unit's seat."""
-    points = agg.map_shows_every_tps(focus)
+    """Points where they fit (a Polres or Polsek with at most MAP_POINT_LIMIT TPS: its
+    posts and today's incidents); otherwise one marker per unit row (each child, and the
+    focus unit's own) with its counts and its worst state, at the unit's seat."""
+    tps = sum(n["tps"] for levels in requirement.values() for n in levels.values())
+    points = agg.map_shows_every_tps(focus) and tps <= agg.MAP_POINT_LIMIT
     data = MapData(every_tps=points, aggregated=not points)
     if points:
         data.posts = agg.map_posts(user, operation, focus)

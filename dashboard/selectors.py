@@ -51,6 +51,9 @@ from reports.models import DailyReport, Incident, IncidentCategory, ReportStatus
 MISSING_LIST_LIMIT = 50
 LATEST_INCIDENTS_LIMIT = fact_selectors.LATEST_INCIDENTS_LIMIT
 MAP_POST_LIMIT = 3000
+# The map shows points (every post, today's incidents) only when they fit on the screen:
+# a Polres or Polsek with at most this many TPS. Otherwise one marker per unit row.
+MAP_POINT_LIMIT = 500
 MAP_INCIDENT_LIMIT = fact_selectors.MAP_INCIDENT_LIMIT
 TREND_DAYS = 30
 

@@ -164,11 +164,12 @@ class MapUnitSerializer(serializers.Serializer):
 
 
 class MapSerializer(serializers.Serializer):
-    posts = MapPostSerializer(many=True, help_text="Empty above a Polres (see `aggregated`)")
-    every_tps = serializers.BooleanField(help_text="True from a Polres down: every TPS shown")
+    posts = MapPostSerializer(many=True, help_text="Empty when `aggregated`")
+    every_tps = serializers.BooleanField(help_text="Points shown: every TPS below the unit")
     aggregated = serializers.BooleanField(
-        help_text="Above a Polres: no points, one marker per unit row (`units`) with its "
-        "TPS, worst level, missing reports and today's incidents"
+        help_text="No points (above a Polres, or more TPS than fit on the screen): one "
+        "marker per unit row (`units`) with its TPS, worst level, missing reports and "
+        "today's incidents"
     )
     incidents = MapIncidentSerializer(many=True)
     units = MapUnitSerializer(many=True)

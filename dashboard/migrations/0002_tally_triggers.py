@@ -8,6 +8,9 @@ when its path, kind, activity or zone changes (each unit of a moved subtree fire
 own); a trigger on the operations rebuilds an operation's report tallies when the kinds of
 reporting units change. Writers below one Polda take one transaction-scoped advisory lock
 for it before touching its rows, so two writers never lock tally rows in opposite orders.
+A row's unit is read ``FOR SHARE``: a write below a unit that is being moved waits for
+the move and then reads the new path (and a move waits for the writes in flight), so no
+contribution is applied under a path the move did not see.
 
 The ``*_expected`` views compute every tally from the source tables alone: the rebuild
 (``dashboard.tallies.rebuild``) and the drift check read them.
@@ -106,12 +109,14 @@ CREATE OR REPLACE FUNCTION dashboard_report_row() RETURNS trigger LANGUAGE plpgs
 DECLARE u record;
 BEGIN
     IF TG_OP <> 'INSERT' AND OLD.status IN {SENT} THEN
-        SELECT path, time_zone, kind, is_active INTO u FROM operations_unit WHERE id = OLD.unit_id;
+        SELECT path, time_zone, kind, is_active INTO u FROM operations_unit WHERE id = OLD.unit_id
+            FOR SHARE;
         PERFORM dashboard_report_apply(OLD.operation_id, u.path, u.time_zone, u.kind,
             u.is_active, OLD.report_date, OLD.status, OLD.is_late, OLD.personnel_on_duty, -1);
     END IF;
     IF TG_OP <> 'DELETE' AND NEW.status IN {SENT} THEN
-        SELECT path, time_zone, kind, is_active INTO u FROM operations_unit WHERE id = NEW.unit_id;
+        SELECT path, time_zone, kind, is_active INTO u FROM operations_unit WHERE id = NEW.unit_id
+            FOR SHARE;
         PERFORM dashboard_report_apply(NEW.operation_id, u.path, u.time_zone, u.kind,
             u.is_active, NEW.report_date, NEW.status, NEW.is_late, NEW.personnel_on_duty, 1);
     END IF;
@@ -122,13 +127,15 @@ CREATE OR REPLACE FUNCTION dashboard_incident_row() RETURNS trigger LANGUAGE plp
 DECLARE u record;
 BEGIN
     IF TG_OP <> 'INSERT' AND OLD.report_status IN {SENT} THEN
-        SELECT path, time_zone INTO u FROM operations_unit WHERE id = OLD.unit_id;
+        SELECT path, time_zone INTO u FROM operations_unit WHERE id = OLD.unit_id
+            FOR SHARE;
         PERFORM dashboard_incident_apply(OLD.operation_id, u.path, u.time_zone,
             OLD.report_date, OLD.report_status, OLD.category, OLD.severity, OLD.deaths,
             OLD.injured_serious + OLD.injured_light, -1);
     END IF;
     IF TG_OP <> 'DELETE' AND NEW.report_status IN {SENT} THEN
-        SELECT path, time_zone INTO u FROM operations_unit WHERE id = NEW.unit_id;
+        SELECT path, time_zone INTO u FROM operations_unit WHERE id = NEW.unit_id
+            FOR SHARE;
         PERFORM dashboard_incident_apply(NEW.operation_id, u.path, u.time_zone,
             NEW.report_date, NEW.report_status, NEW.category, NEW.severity, NEW.deaths,
             NEW.injured_serious + NEW.injured_light, 1);
@@ -137,14 +144,15 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION dashboard_assignment_row() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE p text;
 BEGIN
     IF TG_OP <> 'INSERT' THEN
-        PERFORM dashboard_assignment_apply(OLD.operation_id,
-            (SELECT path FROM operations_unit WHERE id = OLD.unit_id), OLD.is_bko, -1);
+        SELECT path INTO p FROM operations_unit WHERE id = OLD.unit_id FOR SHARE;
+        PERFORM dashboard_assignment_apply(OLD.operation_id, p, OLD.is_bko, -1);
     END IF;
     IF TG_OP <> 'DELETE' THEN
-        PERFORM dashboard_assignment_apply(NEW.operation_id,
-            (SELECT path FROM operations_unit WHERE id = NEW.unit_id), NEW.is_bko, 1);
+        SELECT path INTO p FROM operations_unit WHERE id = NEW.unit_id FOR SHARE;
+        PERFORM dashboard_assignment_apply(NEW.operation_id, p, NEW.is_bko, 1);
     END IF;
     RETURN NULL;
 END $$;

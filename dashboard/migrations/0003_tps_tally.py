@@ -27,15 +27,16 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION dashboard_tps_row() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE p text;
 BEGIN
     IF TG_OP <> 'INSERT' THEN
-        PERFORM dashboard_tps_apply(OLD.operation_id,
-            (SELECT path FROM operations_unit WHERE id = OLD.unit_id), OLD.vulnerability,
+        SELECT path INTO p FROM operations_unit WHERE id = OLD.unit_id FOR SHARE;
+        PERFORM dashboard_tps_apply(OLD.operation_id, p, OLD.vulnerability,
             OLD.tps, OLD.police_required, -1);
     END IF;
     IF TG_OP <> 'DELETE' THEN
-        PERFORM dashboard_tps_apply(NEW.operation_id,
-            (SELECT path FROM operations_unit WHERE id = NEW.unit_id), NEW.vulnerability,
+        SELECT path INTO p FROM operations_unit WHERE id = NEW.unit_id FOR SHARE;
+        PERFORM dashboard_tps_apply(NEW.operation_id, p, NEW.vulnerability,
             NEW.tps, NEW.police_required, 1);
     END IF;
     RETURN NULL;
