@@ -4,17 +4,24 @@ the pages render its fields, `dashboard.serializers` turns it into JSON for REST
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field, fields
 
 from operations.models import Operation, Phase, Unit
 from reports.models import Incident
 
 
+@functools.cache
+def _field_names(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in fields(cls))
+
+
 class _Readable:
-    """Fields read by name as well (``row["missing"]``), as the dicts they replaced."""
+    """Fields read by name as well (``row["missing"]``), as the dicts they replaced. (The
+    templates try a key before an attribute: the names are computed once per class.)"""
 
     def __getitem__(self, name: str):
-        if name not in {f.name for f in fields(self)}:
+        if name not in _field_names(type(self)):
             raise KeyError(name)
         return getattr(self, name)
 
