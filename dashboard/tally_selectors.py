@@ -73,10 +73,13 @@ ASSIGNMENTS_SQL = """
 SELECT group_path, committed, bko FROM dashboard_assignmenttally
 WHERE operation_id = %(op)s AND group_path = ANY(%(children)s) AND committed <> 0
 UNION ALL
-SELECT u.path, COUNT(*), COUNT(*) FILTER (WHERE a.is_bko)
-FROM personnel_assignment a JOIN operations_unit u ON u.id = a.unit_id
-WHERE a.operation_id = %(op)s AND a.unit_id = ANY(%(own)s)
-GROUP BY u.path
+SELECT u.path, own.committed, own.bko
+FROM (
+    SELECT unit_id, COUNT(*) AS committed, COUNT(*) FILTER (WHERE is_bko) AS bko
+    FROM personnel_assignment
+    WHERE operation_id = %(op)s AND unit_id = ANY(%(own)s)
+    GROUP BY unit_id
+) own JOIN operations_unit u ON u.id = own.unit_id
 """
 
 
