@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dashboard import aggregates
 from dashboard import selectors as agg
 from dashboard.results import (
     CategoryCount,
@@ -24,7 +25,7 @@ from dashboard.results import (
     SeverityCount,
     UnitRow,
 )
-from operations import count_selectors, selectors
+from operations import selectors
 from operations.focus import Focus
 from operations.models import PostKind, Unit, Vulnerability
 from pamilu.scoping import visible_units
@@ -77,8 +78,9 @@ def build(user, query: Focus, now: dt.datetime | None = None) -> Dashboard:
     children = list(Unit.objects.filter(parent=focus).order_by("name"))
     # TPS and police required per child (and for the focus unit's own TPS), by level.
     # From the maintained counts (operations.counts), never from the posts.
-    requirement = count_selectors.tps_requirement_by_group(operation, focus)
-    board.rows = _rows(user, operation, focus, children, days, requirement)
+    requirement = aggregates.requirement(user, operation, focus, children)
+    numbers = aggregates.compute(user, operation, focus, children, days)
+    board.rows = _rows(focus, children, numbers, requirement)
     requirement_levels = _by_level(requirement)
 
     board.compliance = Compliance(
@@ -100,14 +102,26 @@ def build(user, query: Focus, now: dt.datetime | None = None) -> Dashboard:
             if level in requirement_levels
         ],
     )
-    board.incidents = _incident_summary(agg.incident_breakdown(user, operation, focus, days))
+    board.incidents = _incident_summary(numbers.breakdown)
     board.latest_incidents = latest
-    board.map = MapData(
-        posts=agg.map_posts(user, operation, focus), every_tps=agg.map_shows_every_tps(focus)
+    board.trends = agg.trends_from(
+        operation, days, board.compliance.total, numbers.report_days, numbers.incident_trend
     )
-    board.trends = agg.trends(user, operation, focus, days, board.compliance.total)
-    board.map.incidents = agg.map_incidents(user, operation, focus, days)
-    board.map.units = [
+    board.map = _map(user, operation, focus, days, board.rows, requirement)
+    return board
+
+
+def _map(user, operation, focus: Unit, days, rows: list[UnitRow], requirement) -> MapData:
+    """Points where they fit (a Polres or Polsek with at most MAP_POINT_LIMIT TPS: its
+    posts and today's incidents); otherwise one marker per unit row (each child, and the
+    focus unit's own) with its counts and its worst state, at the unit's seat."""
+    tps = sum(n["tps"] for levels in requirement.values() for n in levels.values())
+    points = agg.map_shows_every_tps(focus) and tps <= agg.MAP_POINT_LIMIT
+    data = MapData(every_tps=points, aggregated=not points)
+    if points:
+        data.posts = agg.map_posts(user, operation, focus)
+        data.incidents = agg.map_incidents(user, operation, focus, days)
+    data.units = [
         MapUnit(
             code=row.unit.code,
             name=row.unit.name,
@@ -115,11 +129,22 @@ def build(user, query: Focus, now: dt.datetime | None = None) -> Dashboard:
             lng=float(row.unit.longitude),
             missing=row.missing,
             total=row.total,
+            tps=row.tps,
+            incidents_today=row.incidents_today,
+            worst=_worst_level(requirement.get(row.unit.path, {})),
         )
-        for row in board.rows
+        for row in rows
         if row.unit.latitude is not None and row.unit.longitude is not None
     ]
-    return board
+    return data
+
+
+def _worst_level(levels: dict[str, dict[str, int]]) -> str:
+    """The most vulnerable TPS level present ("" without TPS)."""
+    for level in agg.VULNERABILITY_ORDER:
+        if levels.get(level, {}).get("tps"):
+            return str(level)
+    return ""
 
 
 def _by_level(requirement: dict[str, dict[str, dict[str, int]]]) -> dict[str, dict[str, int]]:
@@ -132,11 +157,10 @@ def _by_level(requirement: dict[str, dict[str, dict[str, int]]]) -> dict[str, di
     return by_level
 
 
-def _rows(user, operation, focus: Unit, children: list[Unit], days, requirement) -> list[UnitRow]:
+def _rows(focus: Unit, children: list[Unit], numbers, requirement) -> list[UnitRow]:
     """A row for the focus unit's own (when it reports or holds anything) and each child."""
-    compliance = agg.compliance_rows(user, operation, focus, days)
-    assignments = agg.assignment_rows(user, operation, focus)
-    incidents = agg.incident_rows(user, operation, focus, days)
+    compliance, assignments = numbers.compliance, numbers.assignments
+    incidents = numbers.incidents
     rows = []
     for unit, own in [(focus, True)] + [(child, False) for child in children]:
         c = compliance.get(unit.path, {})

@@ -4,17 +4,24 @@ the pages render its fields, `dashboard.serializers` turns it into JSON for REST
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field, fields
 
 from operations.models import Operation, Phase, Unit
 from reports.models import Incident
 
 
+@functools.cache
+def _field_names(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in fields(cls))
+
+
 class _Readable:
-    """Fields read by name as well (``row["missing"]``), as the dicts they replaced."""
+    """Fields read by name as well (``row["missing"]``), as the dicts they replaced. (The
+    templates try a key before an attribute: the names are computed once per class.)"""
 
     def __getitem__(self, name: str):
-        if name not in {f.name for f in fields(self)}:
+        if name not in _field_names(type(self)):
             raise KeyError(name)
         return getattr(self, name)
 
@@ -134,12 +141,16 @@ class MapUnit(_Readable):
     lng: float
     missing: int
     total: int
+    tps: int = 0
+    incidents_today: int = 0
+    worst: str = ""  # the most vulnerable TPS level below the unit ("" without TPS)
 
 
 @dataclass
 class MapData(_Readable):
     posts: list[MapPost] = field(default_factory=list)
     every_tps: bool = False
+    aggregated: bool = False  # above a Polres: one marker per unit row, no points
     incidents: list[MapIncident] = field(default_factory=list)
     units: list[MapUnit] = field(default_factory=list)
 

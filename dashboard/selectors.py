@@ -28,8 +28,10 @@ from django.db.models import (
     Case,
     Count,
     DateField,
+    Exists,
     FilteredRelation,
     IntegerField,
+    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -49,6 +51,9 @@ from reports.models import DailyReport, Incident, IncidentCategory, ReportStatus
 MISSING_LIST_LIMIT = 50
 LATEST_INCIDENTS_LIMIT = fact_selectors.LATEST_INCIDENTS_LIMIT
 MAP_POST_LIMIT = 3000
+# The map shows points (every post, today's incidents) only when they fit on the screen:
+# a Polres or Polsek with at most this many TPS. Otherwise one marker per unit row.
+MAP_POINT_LIMIT = 500
 MAP_INCIDENT_LIMIT = fact_selectors.MAP_INCIDENT_LIMIT
 TREND_DAYS = 30
 
@@ -98,7 +103,6 @@ def _reporting_units(user, operation: Operation, focus: Unit, days) -> QuerySet[
 
 # On the joined report (`todays`): sent means anything but a draft.
 _SENT = sent_q("todays__")
-_MISSING = Q(todays__isnull=True) | ~_SENT
 
 
 def compliance_rows(user, operation: Operation, focus: Unit, days) -> dict[str, dict]:
@@ -123,21 +127,41 @@ def compliance_rows(user, operation: Operation, focus: Unit, days) -> dict[str, 
     return result
 
 
+_ZONE_ORDER = {TimeZone.WIT: 0, TimeZone.WITA: 1}  # earliest deadline first; WIB last
+
+
 def missing_units(
     user, operation: Operation, focus: Unit, days, now: dt.datetime
 ) -> list[MissingUnit]:
-    """The first units still missing today, earliest local deadline first."""
+    """The first units still missing today, earliest local deadline first.
+
+    Per zone: the units in path order, each probed for a sent report for its zone's day
+    (the reports' (unit, day) index) until the list is full: the cost follows the list
+    shown, not the number of units below the focus."""
+    units_below = selectors.reporting_units(operation, within=focus) & visible_units(user)
+    per_zone = [
+        units_below.filter(time_zone=zone)
+        .filter(
+            ~Exists(
+                DailyReport.objects.filter(
+                    sent_q(), unit=OuterRef("pk"), operation=operation, report_date=day
+                )
+            )
+        )
+        .order_by("path")
+        .values_list("pk", flat=True)[:MISSING_LIST_LIMIT]
+        for zone, day in sorted(days.items(), key=lambda item: _ZONE_ORDER.get(item[0], 2))
+    ]
+    first = per_zone[0].union(*per_zone[1:], all=True) if len(per_zone) > 1 else per_zone[0]
     zone_order = Case(
-        When(time_zone=TimeZone.WIT, then=Value(0)),
-        When(time_zone=TimeZone.WITA, then=Value(1)),
+        *(When(time_zone=zone, then=Value(n)) for zone, n in _ZONE_ORDER.items()),
         default=Value(2),
         output_field=IntegerField(),
     )
     units = (
-        _reporting_units(user, operation, focus, days)
-        .filter(_MISSING)
+        Unit.objects.filter(pk__in=first)
         .select_related("parent")
-        .annotate(zone_order=zone_order)
+        .annotate(day=_unit_day(days), zone_order=zone_order)
         .order_by("zone_order", "path")[:MISSING_LIST_LIMIT]
     )
     result = []
@@ -240,11 +264,22 @@ def trend_days(operation: Operation, last_day: dt.date) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-def trends(user, operation, focus, days, units_total: int) -> Trends:
-    """Per day: reports on time/late/missing, personnel on duty, incidents by category."""
-    window = trend_days(operation, max(days.values()))
+def unit_totals(user, operation: Operation, focus: Unit) -> dict[str, int]:
+    """{group path: reporting units} for the focus unit and each child (no reports read)."""
+    rows = (
+        (selectors.reporting_units(operation, within=focus) & visible_units(user))
+        .annotate(group_path=tree.child_key(focus, "path"))
+        .values("group_path")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    return {row["group_path"]: row["total"] for row in rows}
+
+
+def report_days(user, operation, focus, window: list[dt.date]) -> dict[dt.date, dict]:
+    """{day: {on_time, late, personnel}} of the sent reports below `focus` in `window`."""
     if not window:
-        return Trends()
+        return {}
     reports = (
         scope(user, DailyReport.objects.filter(operation=operation))
         .filter(
@@ -263,8 +298,29 @@ def trends(user, operation, focus, days, units_total: int) -> Trends:
         )
         .order_by("report_date")
     )
-    by_day = {row["report_date"]: row for row in reports}
-    per_category = fact_selectors.incident_trend(user, operation, focus, window)
+    return {row.pop("report_date"): row for row in reports}
+
+
+def trends(user, operation, focus, days, units_total: int) -> Trends:
+    """Per day, from the source tables (the same as the tallies give: dashboard.aggregates)."""
+    window = trend_days(operation, max(days.values()))
+    return trends_from(
+        operation,
+        days,
+        units_total,
+        report_days(user, operation, focus, window),
+        fact_selectors.incident_trend(user, operation, focus, window),
+    )
+
+
+def trends_from(
+    operation, days, units_total: int, by_day: dict[dt.date, dict], per_category: dict
+) -> Trends:
+    """Per day: reports on time/late/missing, personnel on duty, incidents by category
+    (`by_day` from report_days, `per_category` from the incident trend)."""
+    window = trend_days(operation, max(days.values()))
+    if not window:
+        return Trends()
     empty = {"on_time": 0, "late": 0, "personnel": 0}
     on_time = [by_day.get(d, empty)["on_time"] for d in window]
     late = [by_day.get(d, empty)["late"] for d in window]

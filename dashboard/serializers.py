@@ -156,12 +156,20 @@ class MapUnitSerializer(serializers.Serializer):
     lng = serializers.FloatField()
     missing = serializers.IntegerField()
     total = serializers.IntegerField()
+    tps = serializers.IntegerField(help_text="TPS in the unit's subtree")
+    incidents_today = serializers.IntegerField()
+    worst = serializers.CharField(
+        help_text="The most vulnerable TPS level in the subtree ('' without TPS)"
+    )
 
 
 class MapSerializer(serializers.Serializer):
-    posts = MapPostSerializer(many=True)
-    every_tps = serializers.BooleanField(
-        help_text="False above a Polres: kurang rawan TPS left out"
+    posts = MapPostSerializer(many=True, help_text="Empty when `aggregated`")
+    every_tps = serializers.BooleanField(help_text="Points shown: every TPS below the unit")
+    aggregated = serializers.BooleanField(
+        help_text="No points (above a Polres, or more TPS than fit on the screen): one "
+        "marker per unit row (`units`) with its TPS, worst level, missing reports and "
+        "today's incidents"
     )
     incidents = MapIncidentSerializer(many=True)
     units = MapUnitSerializer(many=True)

@@ -19,6 +19,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 
+from dashboard import tallies
 from operations import counts
 from operations.models import Unit
 from personnel.models import Apel, Assignment, Deployment, Personnel, PostGroup, Warrant
@@ -291,6 +292,8 @@ DERIVED: list[tuple[str, str]] = [
     ("report unit paths", facts.REBUILD_REPORT_PATHS_SQL),
     ("incident report day and state", facts.REBUILD_INCIDENTS_SQL),
     ("tps counts", counts._expected(where="AND p.operation_id = %(op)s", insert=counts._INSERT)),
+    # the dashboard's tallies (kept by triggers, which the bulk load's replica role skips)
+    *((f"dashboard tally {table}", sql) for table, sql in tallies.FILL_SQL.items()),
     ("audit: units, people, sprin", _SETUP_AUDIT),
     ("audit: TPS groups", _GROUP_AUDIT),
     ("audit: deployments", _DEPLOYMENT_AUDIT),

@@ -86,6 +86,9 @@ def test_command_center_sees_database_counts_and_drills_to_polsek(
     make.report(operation, tree.pandeglang, clock.local_date(tree.pandeglang), on_duty=30, by=by)
     expected = _expected_compliance(operation)
     assert expected == {"on_time": 2, "late": 1, "missing": 4}
+    for polda, lat, lng in [(tree.maluku, -3.6, 128.2), (tree.sulsel, -5.1, 119.4), (tree.banten, -6.1, 106.1)]:  # fmt: skip
+        polda.latitude, polda.longitude = Decimal(str(lat)), Decimal(str(lng))
+        polda.save(update_fields=["latitude", "longitude"])
 
     login(page, "mabes.cc")
     page.goto(f"{live_server.url}/dashboard/")
@@ -96,9 +99,9 @@ def test_command_center_sees_database_counts_and_drills_to_polsek(
     page.wait_for_function(
         "() => window.Chart && Chart.getChart(document.getElementById('chart-compliance'))"
     )
-    # National level: the rawan TPS (kurang rawan ones appear from Polres down).
-    assert page.locator("#dashboard-map .dash-post").count() == 4
-    assert page.locator("#dashboard-map .dash-incident").count() == 1
+    # National level: one marker per Polda (no points), sized by its TPS.
+    assert page.locator("#dashboard-map .dash-aggregate").count() == 3
+    assert page.locator("#dashboard-map .dash-post, #dashboard-map .dash-incident").count() == 0
     assert page.locator(".leaflet-tile").count() == 0  # no tile URL: grey background
     page.screenshot(path=str(screenshot_dir / "dashboard-mabes.png"))
 

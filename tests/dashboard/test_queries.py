@@ -8,6 +8,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from dashboard import selectors as board
 from operations.models import Unit, UnitKind, Vulnerability
 from reports.models import ReportStatus
 from tests import builders
@@ -64,8 +65,11 @@ def _count(client, url, params) -> int:
 )
 @pytest.mark.parametrize("unit", ["", "POLDA-MALUKU", "POLRES-GEN"])
 def test_query_count_same_for_10_and_200_polsek(
-    client, personas, tree, operation, django_assert_num_queries, url, unit
+    client, personas, tree, operation, django_assert_num_queries, monkeypatch, url, unit
 ):
+    # 600 TPS under POLRES-GEN would cross the map's point limit (one marker per unit
+    # then, two queries fewer: test_map_markers_instead_of_points_cost_fewer_queries).
+    monkeypatch.setattr(board, "MAP_POINT_LIMIT", 10**6)
     params = {"unit": unit} if unit else {}
     with time_machine.travel(NOW, tick=False):
         client.force_login(personas.national)
@@ -85,3 +89,15 @@ def test_query_count_same_for_10_and_200_polsek(
         assert compliance["on_time"] + compliance["late"] == 80
         assert data["personnel"]["committed"] == 400
         assert data["personnel"]["tps"] == 600
+
+
+def test_map_markers_instead_of_points_cost_fewer_queries(client, personas, tree, operation):
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(personas.national)
+        _grow(tree, operation, personas.admin, 0, 10)
+        points = _count(client, "/api/v1/dashboard/", {"unit": "POLRES-GEN"})
+        _grow(tree, operation, personas.admin, 10, 200)  # 600 TPS: more than fit
+        response = client.get("/api/v1/dashboard/", {"unit": "POLRES-GEN"})
+        markers = _count(client, "/api/v1/dashboard/", {"unit": "POLRES-GEN"})
+    assert response.json()["map"]["aggregated"] is True
+    assert markers == points - 2  # no posts, no incident points

@@ -304,8 +304,41 @@ def test_personnel_committed_and_required_by_level(client, personas, tree, opera
     assert rows["POLSEK-NUSANIWE"]["police_required"] == 4
     assert rows["POLRESTA-AMBON"]["committed"] == 3  # its own staff, own row
     assert len(response.context["map"]["posts"]) == 12  # Polres level: every TPS
-    polda = client.get("/dashboard/").context["map"]["posts"]
-    assert [p["vulnerability"] for p in polda] == ["rawan"] * 3  # above Polres: rawan up
+    assert response.context["map"]["aggregated"] is False
+
+
+def test_map_above_polres_sends_one_marker_per_unit_not_points(
+    client, personas, tree, operation, clock
+):
+    make.tps(operation, tree.sirimau, Vulnerability.KURANG_RAWAN, 9)
+    make.tps(operation, tree.nusaniwe, Vulnerability.RAWAN, 3)
+    make.tps(operation, tree.ambon, Vulnerability.SANGAT_RAWAN, 2)
+    tree.ambon.latitude, tree.ambon.longitude = -3.69, 128.18
+    tree.ambon.save(update_fields=["latitude", "longitude"])
+    make.incident(make.report(operation, tree.sirimau, FEB2, by=personas.admin), category="bencana")
+    client.force_login(personas.command_center)
+    data = client.get("/api/v1/dashboard/").json()["map"]  # Polda Maluku: above Polres
+    assert (data["aggregated"], data["every_tps"], data["posts"], data["incidents"]) == (
+        True,
+        False,
+        [],
+        [],
+    )
+    assert data["units"] == [
+        {
+            "code": "POLRESTA-AMBON",
+            "name": tree.ambon.name,
+            "lat": -3.69,
+            "lng": 128.18,
+            "missing": 2,  # Ambon and Nusaniwe; Sirimau reported
+            "total": 3,
+            "tps": 14,
+            "incidents_today": 1,
+            "worst": "sangat_rawan",
+        }
+    ]
+    polres = client.get("/api/v1/dashboard/", {"unit": "POLRESTA-AMBON"}).json()["map"]
+    assert (polres["aggregated"], len(polres["posts"])) == (False, 14)  # points fit here
 
 
 def test_incidents_by_category_severity_and_latest_links(client, personas, day_of_reports):

@@ -3,9 +3,11 @@
 Threads, each with its own database connection, run a random mix of the writes that
 change maintained numbers: several report transactions on the same unit and day (create,
 edit incidents, submit, return, accept), TPS creates, edits, moves, deletes and imports,
-pattern changes and unit moves. Afterwards every maintained number is compared with a
-full recomputation: TPS counts and requirements (operations.counts.drift), the
-incidents' day and state and the reports' sort key (reports.facts.drift).
+pattern changes, unit moves and sprin assignments. Afterwards every maintained number is
+compared with a full recomputation: TPS counts and requirements (operations.counts.drift),
+the incidents' day and state and the reports' sort key (reports.facts.drift), the
+dashboard's tallies (dashboard.tallies.drift), and what the dashboard reads from the
+tallies with what it reads from the source tables, for every unit as the focus.
 
 A transaction PostgreSQL refuses as a deadlock (40P01) rolls back whole; it is counted,
 never retried here: the numbers must be exact whatever commits.
@@ -24,12 +26,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
 
 from audit.models import Channel
+from dashboard import aggregates, tallies
+from dashboard import selectors as board
 from operations import count_selectors, counts, selectors
 from operations import services as op_services
 from operations.imports import import_tps
 from operations.models import Post, PostKind, SecurityPattern, Unit, Vulnerability
+from personnel.models import Assignment
 from reports import facts, services
 from reports.models import DailyReport
+from tests.dashboard import dashboard_data
 from tests.reports.conftest import DAY, NOON
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -132,6 +138,23 @@ class World:
             unit=Unit.objects.get(pk=unit), parent=Unit.objects.get(pk=rng.choice(parents))
         )
 
+    # --- sprin assignments -------------------------------------------------------------
+
+    def assignment_issue(self, rng):
+        unit, home = rng.choice(self.polsek), rng.choice(self.polres)
+        dashboard_data.assignments(
+            self.op,
+            Unit.objects.get(pk=unit),
+            rng.randint(1, 3),
+            bko=rng.randint(0, 1),
+            home=Unit.objects.get(pk=home),
+        )
+
+    def assignment_remove(self, rng):
+        ids = list(Assignment.objects.filter(operation=self.op).values_list("pk", flat=True)[:50])
+        if ids:
+            Assignment.objects.filter(pk=rng.choice(ids)).delete()
+
     # --- reports on the same unit and day ----------------------------------------------
 
     def _incidents(self, rng):
@@ -182,6 +205,8 @@ ACTIONS = [
     "tps_import",
     "pattern_change",
     "unit_move",
+    "assignment_issue",
+    "assignment_remove",
     "report_write",
     "report_write",
     "report_write",
@@ -220,6 +245,7 @@ def test_concurrent_writes_keep_every_maintained_number_exact(tree, op, personas
     rng = random.Random(seed)
     for _ in range(20):
         world.tps_create(rng)
+    world.assignment_issue(rng)  # the rank every later sprin names, made once
     tally: Counter = Counter()
     failures: list = []
     start = threading.Barrier(THREADS)
@@ -239,7 +265,25 @@ def test_concurrent_writes_keep_every_maintained_number_exact(tree, op, personas
 
     assert counts.drift() == []
     assert facts.drift() == {"incidents": 0, "reports": 0}
+    assert tallies.drift() == dict.fromkeys(tallies.TABLES, 0)
+    for unit in Unit.objects.all():
+        for day in (None, DAY):
+            assert_tallies_read_as_sources(personas.national, op, unit, board.zone_days(day))
     for unit in Unit.objects.all():
         assert count_selectors.tps_requirement_by_group(
             op, unit
         ) == selectors.tps_requirement_by_group(op, unit)
+
+
+def assert_tallies_read_as_sources(user, op, unit, days) -> None:
+    """What the dashboard reads from the tallies equals what it reads from the sources."""
+    children = list(Unit.objects.filter(parent=unit))
+    kept = aggregates.compute(user, op, unit, children, days)
+    needs = aggregates.requirement(user, op, unit, children)
+    original = tallies.maintained
+    tallies.maintained = lambda: False
+    try:
+        assert aggregates.compute(user, op, unit, children, days) == kept, unit.code
+        assert aggregates.requirement(user, op, unit, children) == needs, unit.code
+    finally:
+        tallies.maintained = original

@@ -151,6 +151,20 @@
     });
     (m.units || []).forEach(function (u) {
       var text = escapeHtml(u.name) + (u.total ? " · " + (u.total - u.missing) + "/" + u.total : "");
+      if (m.aggregated) {
+        // Above a Polres: one marker per unit, sized by its TPS, coloured by the most
+        // vulnerable level it holds, ringed red while reports are missing.
+        var detail = text + "<br>" + (u.tps || 0) + " TPS" +
+          (u.worst ? " · " + escapeHtml(vulnLabels[u.worst] || u.worst) : "") +
+          (u.incidents_today ? "<br>" + escapeHtml(labels.incidents) + ": " + u.incidents_today : "");
+        L.circleMarker([u.lat, u.lng], {
+          radius: Math.max(6, Math.min(24, 4 + Math.sqrt(u.tps || 0) / 6)),
+          color: u.missing ? COLORS.missing : "#212529", weight: u.incidents_today ? 4 : 2,
+          fillColor: COLORS.vulnerability[u.worst] || COLORS.post, fillOpacity: 0.7,
+          className: "dash-marker dash-unit dash-aggregate"
+        }).bindTooltip(detail).addTo(markerLayer);
+        return;
+      }
       L.circleMarker([u.lat, u.lng], {
         radius: 5, color: "#212529", weight: 2, fillColor: "#fff", fillOpacity: 1,
         className: "dash-marker dash-unit"
