@@ -14,11 +14,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from operations import counts
+from personnel import coverage_counts
 from reports import facts
 
 
 class Command(BaseCommand):
-    help = "Recompute TPS counts/requirements and the reports' copied fields from scratch."
+    help = (
+        "Recompute TPS counts/requirements, coverage counts and the reports' copied fields "
+        "from scratch."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--check", action="store_true", help="compare only, change nothing")
@@ -28,17 +32,22 @@ class Command(BaseCommand):
             with transaction.atomic():
                 rows = counts.rebuild()
                 fixed = facts.rebuild()
+                coverage_rows = coverage_counts.rebuild()
             self.stdout.write(
                 f"TPS counts: {rows} rows; incidents corrected: {fixed['incidents']}; "
-                f"report sort keys corrected: {fixed['reports']}"
+                f"report sort keys corrected: {fixed['reports']}; coverage counts: {coverage_rows} rows"
             )
         wrong_counts = counts.drift()
         wrong_facts = facts.drift()
-        if wrong_counts or any(wrong_facts.values()):
+        wrong_coverage = coverage_counts.drift()
+        if wrong_counts or any(wrong_facts.values()) or wrong_coverage:
             for row in wrong_counts[:20]:
                 self.stderr.write(f"TPS count differs: {row}")
+            for row in wrong_coverage[:20]:
+                self.stderr.write(f"coverage count differs: {row}")
             raise CommandError(
-                f"{len(wrong_counts)} TPS counts and {wrong_facts} copied fields differ "
+                f"{len(wrong_counts)} TPS counts, {len(wrong_coverage)} coverage counts and "
+                f"{wrong_facts} copied fields differ "
                 "from a full recomputation"
             )
         self.stdout.write("every maintained number equals a full recomputation")
