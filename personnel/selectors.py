@@ -369,7 +369,9 @@ def guard_gaps(
     params += [operation.pk, tree.subtree_pattern(within)]
     sql = (
         f"WITH hours(idx, h_start, h_end) AS (VALUES {values}) "  # noqa: S608 - placeholders only
-        "SELECT p.id, hours.idx, COUNT(DISTINCT d.personnel_id) "
+        # COUNT(d.id) counts people: nobody has two overlapping deployments (the exclusion
+        # constraint), so two covering the same whole hour cannot be one person's.
+        "SELECT p.id, hours.idx, COUNT(d.id) "
         "FROM operations_post p JOIN operations_unit u ON u.id = p.unit_id "
         "CROSS JOIN hours "
         "LEFT JOIN personnel_deployment d ON d.post_id = p.id "
@@ -378,7 +380,7 @@ def guard_gaps(
         + tree.subtree_sql("u.path", "")
         + " "
         "GROUP BY p.id, hours.idx, p.guards_required "
-        "HAVING COUNT(DISTINCT d.personnel_id) < p.guards_required "
+        "HAVING COUNT(d.id) < p.guards_required "
         "ORDER BY p.id, hours.idx"
     )
     if connection.vendor == "postgresql":
