@@ -38,6 +38,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from operations import tree
 from personnel.count_models import DeployedCount
 
 ALL = DeployedCount.ALL_LEVELS
@@ -370,7 +371,7 @@ def subtree_moved(*, old_path: str, new_path: str, **_kwargs) -> None:
     params = dict(_NO_OVERRIDE)
     marks = _in("anchor", anchors, params)
     # Every deployment under an anchor: by path prefix of the anchor (a handful of anchors).
-    join = f"JOIN operations_unit x ON x.id IN {marks} AND u.path LIKE x.path || '%%'"
+    join = f"JOIN operations_unit x ON x.id IN {marks} AND " + tree.within_sql("u.path", "x.path")
     who = "d.unit_id IN (SELECT u.id FROM operations_unit u " + join + ")"  # noqa: S608 - placeholders only
     sql = _DEPLOYED_SQL.format(who=who, anchors="AND anc.anchor_id IN " + marks)
     now = Counter({tuple(r[:4]): r[4] for r in _fetch(sql, params)})

@@ -24,6 +24,7 @@ from django.db import DatabaseError, connection
 from django.db.models import ProtectedError
 
 from operations import services as op_services
+from operations import tree
 from operations.models import Post, PostKind, Unit, Vulnerability
 from personnel import coverage_counts, selectors, services
 from personnel.models import Assignment, DeployedCount, Deployment, PostGroup
@@ -63,7 +64,7 @@ class World:
     def _tps(self, rng, unit=None):
         qs = Post.objects.filter(operation=self.op, kind=PostKind.TPS)
         if unit is not None:
-            qs = qs.filter(unit__path__startswith=unit.path)
+            qs = qs.filter(tree.subtree_q(unit, "unit"))
         ids = list(qs.values_list("pk", flat=True))
         return Post.objects.select_related("unit").get(pk=rng.choice(ids)) if ids else None
 
@@ -83,10 +84,10 @@ class World:
         assignment = Assignment.objects.select_related("unit").get(
             pk=rng.choice(self.assignments).pk
         )
-        group = PostGroup.objects.filter(unit__path__startswith=assignment.unit.path).first()
+        group = PostGroup.objects.filter(tree.subtree_q(assignment.unit, "unit")).first()
         if group is None or rng.random() < 0.3:
             unit = Unit.objects.get(pk=rng.choice(self.polsek).pk)
-            if not unit.path.startswith(assignment.unit.path):
+            if not tree.is_within(unit, assignment.unit):
                 return
             level = rng.choice(LEVELS)
             free = list(
