@@ -13,6 +13,8 @@ from operations.models import PATH_SEPARATOR, Unit, UnitKind, check_parent_kind
 # `new_path` is rewritten, so higher rooms can follow (reports.facts: the reports' sort
 # key) without operations importing them.
 unit_subtree_moved = Signal()
+# A post's TPS count key changed or it was deleted (post_id, before, after: counts keys).
+post_tps_changed = Signal()
 
 
 def unit_path(*, code: str, parent: Unit | None) -> str:
@@ -174,6 +176,9 @@ def post_update(*, post, by=None, channel: str = "system", **fields):
         setattr(post, key, value)
     post = save_audited(post, by=by, channel=channel, action="post.update")
     counts.post_changed(before=before, after=counts.key_of(post))
+    post_tps_changed.send(
+        sender=type(post), post_id=post.pk, before=before, after=counts.key_of(post)
+    )
     return post
 
 
@@ -188,8 +193,10 @@ def post_delete(*, post, by=None, channel: str = "system") -> None:
     except ValidationError:
         return  # already deleted
     record(actor=by, channel=channel, action="post.delete", obj=post, changes=snapshot(post))
+    post_id = post.pk
     post.delete()
     counts.post_changed(before=before, after=None)
+    post_tps_changed.send(sender=type(post), post_id=post_id, before=before, after=None)
 
 
 @transaction.atomic

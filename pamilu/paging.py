@@ -68,6 +68,14 @@ class CappedPaginator(Paginator):
             raise EmptyPage(self.error_messages["no_results"])
         return number
 
+    def get_page(self, number) -> CappedPage:
+        """Like Django's, also for a page past the end of a capped list (found only by
+        reading it): the last page the cap vouches for, never an error."""
+        try:
+            return super().get_page(number)
+        except EmptyPage:
+            return self.page(self.num_pages)
+
     def page(self, number) -> CappedPage:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page

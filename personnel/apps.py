@@ -17,3 +17,9 @@ class PersonnelConfig(AppConfig):
     def ready(self) -> None:
         # The rank list is reference data: restore it after a flush as well.
         post_migrate.connect(_ensure_ranks, sender=self, dispatch_uid="personnel.ensure_ranks")
+        # The maintained coverage numbers follow TPS edits and unit moves (lower room).
+        from operations.services import post_tps_changed, unit_subtree_moved
+        from personnel import coverage_counts
+
+        post_tps_changed.connect(coverage_counts.post_changed, dispatch_uid="personnel.coverage")
+        unit_subtree_moved.connect(coverage_counts.subtree_moved, dispatch_uid="personnel.coverage")

@@ -468,3 +468,10 @@ class ApelEquipment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_item_display()}: {self.ready}/{self.ready + self.not_ready}"
+
+
+from personnel.count_models import (  # noqa: E402, F401 - registers them
+    AvailableCount,
+    CoveredCount,
+    DeployedCount,
+)

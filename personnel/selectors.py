@@ -15,7 +15,14 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from operations import clock, count_selectors, tree
 from operations.models import Operation, Post, Unit, Vulnerability
 from pamilu.scoping import scope, unit_in_scope
-from personnel.models import Apel, Deployment, RankGroup
+from personnel.models import (
+    Apel,
+    AvailableCount,
+    CoveredCount,
+    DeployedCount,
+    Deployment,
+    RankGroup,
+)
 
 # --- coverage by the TPS security pattern -------------------------------------------------
 
@@ -123,7 +130,9 @@ def coverage(
     """Police required by the pattern vs deployed at TPS, for `within`, each direct child
     and each vulnerability level; uncovered TPS; own vs BKO; personnel available.
 
-    `span` limits deployments to those overlapping it (e.g. voting day). Five queries.
+    Without `span`, deployed and covered come from the maintained numbers
+    (personnel.coverage_counts); `span` limits deployments to those overlapping it (e.g.
+    voting day), read from the deployments. Five queries.
     """
     params = {"operation": operation.pk, "prefix": tree.subtree_pattern(within)}
     params |= tree.child_key_params(within)
@@ -156,42 +165,97 @@ def coverage(
         + tree.child_join_sql("dep.unit_path")
         + " GROUP BY GROUPING SETS ((), (dep.vulnerability), (c.path))"
     )
-    for no_level, no_child, level, path, own, bko in _fetch(deployed, params):
-        if no_level and no_child:
-            row = total
-        elif not no_level:
-            row = levels.get(level)
-        else:
-            row = children.get(path)
-        if row is not None:
-            row.deployed_own, row.deployed_bko = own, bko
-
-    covered = (
-        cov  # noqa: S608 - constant SQL fragments; values are bound parameters
-        + "SELECT GROUPING(c.path), c.path, COUNT(*) FROM covu LEFT "
-        + tree.child_join_sql("covu.unit_path")
-        + " GROUP BY GROUPING SETS ((), (c.path))"
-    )
     total.uncovered_tps = total.tps
     for child in children.values():
         child.uncovered_tps = child.tps
-    for no_child, path, count in _fetch(covered, params):
-        row = total if no_child else children.get(path)
-        if row is not None:
-            row.uncovered_tps -= count
+    if span is None:
+        _maintained_deployed(operation, within, total, children, levels)
+        _maintained_covered(operation, within, total, children)
+    else:
+        for no_level, no_child, level, path, own, bko in _fetch(deployed, params):
+            if no_level and no_child:
+                row = total
+            elif not no_level:
+                row = levels.get(level)
+            else:
+                row = children.get(path)
+            if row is not None:
+                row.deployed_own, row.deployed_bko = own, bko
+        covered = (
+            cov  # noqa: S608 - constant SQL fragments; values are bound parameters
+            + "SELECT GROUPING(c.path), c.path, COUNT(*) FROM covu LEFT "
+            + tree.child_join_sql("covu.unit_path")
+            + " GROUP BY GROUPING SETS ((), (c.path))"
+        )
+        for no_child, path, count in _fetch(covered, params):
+            row = total if no_child else children.get(path)
+            if row is not None:
+                row.uncovered_tps -= count
 
-    available = _available_personnel(operation, within)
-    by_id = {row.unit.pk: row for row in children.values()}
-    for uid, count in available.items():
-        if uid is None:
-            total.available = count
-        elif uid in by_id:
-            by_id[uid].available = count
+    if span is None:
+        _maintained_available(operation, within, total, children)
+    else:
+        available = _available_personnel(operation, within)
+        by_id = {row.unit.pk: row for row in children.values()}
+        for uid, count in available.items():
+            if uid is None:
+                total.available = count
+            elif uid in by_id:
+                by_id[uid].available = count
 
     ordered = sorted(children.values(), key=lambda r: r.unit.path)
     return Coverage(
         total=total, children=ordered, by_level={k: v for k, v in levels.items() if v.tps}
     )
+
+
+def _maintained_deployed(operation, within, total, children, levels) -> None:
+    """Deployed own/BKO from the maintained distinct counts (personnel.coverage_counts):
+    the focus unit's rows (whole and per level) and each child's whole, one query."""
+    rows = DeployedCount.objects.filter(
+        Q(unit=within) | Q(unit__parent=within, vulnerability=DeployedCount.ALL_LEVELS),
+        operation=operation,
+    ).values_list("unit_id", "unit__path", "vulnerability", "is_bko", "personnel")
+    for unit_id, path, level, is_bko, count in rows:
+        if unit_id == within.pk:
+            row = total if level == DeployedCount.ALL_LEVELS else levels.get(level)
+        else:
+            row = children.get(path)
+        if row is not None:
+            if is_bko:
+                row.deployed_bko = count
+            else:
+                row.deployed_own = count
+
+
+def _maintained_covered(operation, within, total, children) -> None:
+    """Covered TPS from the maintained per-unit counts, whole and per child, one query."""
+    rows = (
+        CoveredCount.objects.filter(tree.subtree_q(within, "unit"), operation=operation, tps__gt=0)
+        .annotate(group_path=tree.child_key(within, "unit__path"))
+        .values("group_path")
+        .annotate(covered=Sum("tps"))
+        .order_by()
+    )
+    for row in rows:
+        total.uncovered_tps -= row["covered"]
+        if row["group_path"] in children:
+            children[row["group_path"]].uncovered_tps -= row["covered"]
+
+
+def _maintained_available(operation, within, total, children) -> None:
+    """Police assigned under `within` and per child, from the maintained per-unit numbers."""
+    rows = (
+        AvailableCount.objects.filter(tree.subtree_q(within, "unit"), operation=operation)
+        .annotate(group_path=tree.child_key(within, "unit__path"))
+        .values("group_path")
+        .annotate(police_sum=Sum("police"))
+        .order_by()
+    )
+    for row in rows:
+        total.available += row["police_sum"]
+        if row["group_path"] in children:
+            children[row["group_path"]].available = row["police_sum"]
 
 
 _AVAILABLE_SQL = """
@@ -305,7 +369,9 @@ def guard_gaps(
     params += [operation.pk, tree.subtree_pattern(within)]
     sql = (
         f"WITH hours(idx, h_start, h_end) AS (VALUES {values}) "  # noqa: S608 - placeholders only
-        "SELECT p.id, hours.idx, COUNT(DISTINCT d.personnel_id) "
+        # COUNT(d.id) counts people: nobody has two overlapping deployments (the exclusion
+        # constraint), so two covering the same whole hour cannot be one person's.
+        "SELECT p.id, hours.idx, COUNT(d.id) "
         "FROM operations_post p JOIN operations_unit u ON u.id = p.unit_id "
         "CROSS JOIN hours "
         "LEFT JOIN personnel_deployment d ON d.post_id = p.id "
@@ -314,7 +380,7 @@ def guard_gaps(
         + tree.subtree_sql("u.path", "")
         + " "
         "GROUP BY p.id, hours.idx, p.guards_required "
-        "HAVING COUNT(DISTINCT d.personnel_id) < p.guards_required "
+        "HAVING COUNT(d.id) < p.guards_required "
         "ORDER BY p.id, hours.idx"
     )
     if connection.vendor == "postgresql":

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from audit.services import record, save_audited
 from operations import tree
 from operations.models import Event, Operation, Post, PostKind, TaskForce, Unit
+from personnel import coverage_counts
 from personnel.models import (
     DEPLOYMENT_OVERLAP_CONSTRAINT,
     Apel,
@@ -89,6 +90,7 @@ def warrant_issue(
 
 
 @transaction.atomic
+@coverage_counts.keeps_available
 def assignment_add(
     *,
     warrant: Warrant,
@@ -127,14 +129,12 @@ def assignment_add(
 
 
 @transaction.atomic
+@coverage_counts.keeps_available
 def personnel_update(*, person: Personnel, by=None, channel: str = "system", **fields) -> Personnel:
     """Change a person's record (name, rank, unit, position, phone, is_active, NRP/NIP)."""
     for key, value in fields.items():
         setattr(person, key, value or None if key in ("nrp", "nip") else value)
     return save_audited(person, by=by, channel=channel, action="personnel.update")
-
-
-# --- deployments -------------------------------------------------------------------------
 
 
 def _span_text(deployment: Deployment) -> str:
@@ -187,6 +187,7 @@ def _target_unit(*, post: Post | None, group: PostGroup | None, event: Event | N
 
 
 @transaction.atomic
+@coverage_counts.keeps_deployments
 def deployment_create(
     *,
     assignment: Assignment,
@@ -273,6 +274,7 @@ def deployment_create(
 
 
 @transaction.atomic
+@coverage_counts.keeps_deployments
 def deployment_cancel(*, deployment: Deployment, by=None, channel: str = "system") -> None:
     record(
         actor=by,

@@ -167,6 +167,12 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["operation", "kind", "vulnerability"], name="post_kind_vuln_idx"),
             models.Index(fields=["unit", "kind"], name="post_unit_kind_idx"),
+            # Guard gaps: the few round-the-clock posts, without scanning every TPS.
+            models.Index(
+                fields=["operation", "unit"],
+                name="post_round_the_clock_idx",
+                condition=models.Q(round_the_clock=True),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["operation", "code"], name="post_unique_code"),

@@ -70,6 +70,21 @@ def test_capped_count_reads_at_most_cap_plus_one_rows(many):
 # --- pages and API -------------------------------------------------------------------
 
 
+def test_page_past_the_end_of_a_capped_list_is_the_last_vouched_page(many):
+    paginator = CappedPaginator(DailyReport.objects.order_by("id"), 5, cap=10)
+    ids = list(DailyReport.objects.order_by("id").values_list("id", flat=True))
+    page = paginator.get_page(9)  # 24 rows: page 9 is past the end, found by reading it
+    assert (page.number, [r.pk for r in page]) == (2, ids[5:10])
+
+
+def test_list_page_past_the_end_is_not_an_error(client, personas, many, monkeypatch):
+    monkeypatch.setattr(CappedPaginator, "cap", 20)
+    client.force_login(personas.national)
+    response = client.get(reverse("reports:list") + "?page=50")
+    assert response.status_code == 200
+    assert response.context["page"].number == 1
+
+
 def test_list_page_shows_a_capped_count(client, personas, many, monkeypatch):
     monkeypatch.setattr(CappedPaginator, "cap", 20)
     client.force_login(personas.national)

@@ -16,11 +16,15 @@ from django.db import transaction
 
 from dashboard import tallies
 from operations import counts
+from personnel import coverage_counts
 from reports import facts
 
 
 class Command(BaseCommand):
-    help = "Recompute TPS counts, the reports' copied fields and the dashboard tallies."
+    help = (
+        "Recompute TPS counts/requirements, coverage counts, the reports' copied fields "
+        "and the dashboard tallies from scratch."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--check", action="store_true", help="compare only, change nothing")
@@ -30,19 +34,30 @@ class Command(BaseCommand):
             with transaction.atomic():
                 rows = counts.rebuild()
                 fixed = facts.rebuild()
+                coverage_rows = coverage_counts.rebuild()
                 tallied = tallies.rebuild()  # after the facts: the incidents' copies feed it
             self.stdout.write(
                 f"TPS counts: {rows} rows; incidents corrected: {fixed['incidents']}; "
-                f"report sort keys corrected: {fixed['reports']}; dashboard tallies: {tallied}"
+                f"report sort keys corrected: {fixed['reports']}; "
+                f"coverage counts: {coverage_rows} rows; dashboard tallies: {tallied}"
             )
         wrong_counts = counts.drift()
         wrong_facts = facts.drift()
+        wrong_coverage = coverage_counts.drift()
         wrong_tallies = tallies.drift()
-        if wrong_counts or any(wrong_facts.values()) or any(wrong_tallies.values()):
+        if (
+            wrong_counts
+            or any(wrong_facts.values())
+            or wrong_coverage
+            or any(wrong_tallies.values())
+        ):
             for row in wrong_counts[:20]:
                 self.stderr.write(f"TPS count differs: {row}")
+            for row in wrong_coverage[:20]:
+                self.stderr.write(f"coverage count differs: {row}")
             raise CommandError(
-                f"{len(wrong_counts)} TPS counts, {wrong_facts} copied fields and "
-                f"{wrong_tallies} dashboard tally rows differ from a full recomputation"
+                f"{len(wrong_counts)} TPS counts, {len(wrong_coverage)} coverage counts, "
+                f"{wrong_facts} copied fields and {wrong_tallies} dashboard tally rows "
+                "differ from a full recomputation"
             )
         self.stdout.write("every maintained number equals a full recomputation")
