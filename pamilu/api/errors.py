@@ -138,6 +138,8 @@ def exception_handler(exc, context):
     exc = _service_error(exc)
     if isinstance(exc, Http404 | exceptions.NotFound):
         _report_out_of_scope(context)
+    if isinstance(exc, Http404):  # as DRF does, so the body's code is "not_found" too
+        exc = exceptions.NotFound(*exc.args)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
