@@ -9,7 +9,7 @@ from rest_framework.throttling import UserRateThrottle
 
 from accounts.models import ApiToken, User
 from accounts.services import token_issue, token_revoke
-from pamilu.api.scoped import ScopedRelationsMixin
+from pamilu.api.serializers import ScopedModelSerializer
 from pamilu.api.throttles import TokenRateThrottle
 from pamilu.scoping import scope
 
@@ -22,9 +22,9 @@ class IsAdministrator(permissions.BasePermission):
         return bool(user and user.is_authenticated and user.is_administrator)
 
 
-class ApiTokenSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
+class ApiTokenSerializer(ScopedModelSerializer):
     id = serializers.CharField(source="digest", read_only=True)
-    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.none())
+    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
     username = serializers.CharField(source="user.username", read_only=True)
     is_expired = serializers.BooleanField(read_only=True)
 
@@ -33,13 +33,6 @@ class ApiTokenSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
         fields = ["id", "token_key", "user", "username", "created", "expiry", "is_expired"]
         read_only_fields = ["token_key", "created"]
         extra_kwargs = {"expiry": {"required": True, "allow_null": False}}
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            fields["user"].queryset = scope(request.user, User.objects.all(), "unit")
-        return fields
 
 
 class ApiTokenIssuedSerializer(ApiTokenSerializer):

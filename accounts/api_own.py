@@ -19,10 +19,11 @@ from rest_framework.views import APIView
 from accounts import services, signin
 from accounts.models import ApiToken
 from pamilu.api.schema import ErrorSerializer
+from pamilu.api.serializers import ScopedModelSerializer
 from pamilu.api.throttles import TokenRateThrottle
 
 
-class OwnTokenSerializer(serializers.ModelSerializer):
+class OwnTokenSerializer(ScopedModelSerializer):
     id = serializers.CharField(source="digest", read_only=True)
     name = serializers.CharField(source="info.name", max_length=100)
     is_expired = serializers.BooleanField(read_only=True)

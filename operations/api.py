@@ -11,21 +11,21 @@ from django.db.models import Prefetch, Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 
 from operations import imports, services
 from operations.models import Event, Operation, Phase, Post, SecurityPattern, TaskForce, Unit
 from operations.selectors import operations_for
 from pamilu.api.filters import SubtreeFilter
 from pamilu.api.imports import IMPORT_RESPONSES, ImportFileSerializer, run_import
-from pamilu.api.scoped import ScopedRelationsMixin
-from pamilu.api.viewsets import ScopedMixin
+from pamilu.api.parsers import UPLOAD_PARSERS
+from pamilu.api.serializers import ScopedModelSerializer
+from pamilu.api.viewsets import WriteForUnitMixin
 from pamilu.scoping import visible_units
 
 # --- units -----------------------------------------------------------------------
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class UnitSerializer(ScopedModelSerializer):
     class Meta:
         model = Unit
         fields = [
@@ -69,19 +69,19 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
 # --- operations ------------------------------------------------------------------
 
 
-class PhaseSerializer(serializers.ModelSerializer):
+class PhaseSerializer(ScopedModelSerializer):
     class Meta:
         model = Phase
         fields = ["id", "kind", "name", "start_date", "end_date", "is_voting_day"]
 
 
-class TaskForceSerializer(serializers.ModelSerializer):
+class TaskForceSerializer(ScopedModelSerializer):
     class Meta:
         model = TaskForce
         fields = ["id", "level", "code", "name"]
 
 
-class SecurityPatternSerializer(serializers.ModelSerializer):
+class SecurityPatternSerializer(ScopedModelSerializer):
     notation = serializers.CharField(read_only=True)
 
     class Meta:
@@ -89,7 +89,7 @@ class SecurityPatternSerializer(serializers.ModelSerializer):
         fields = ["id", "unit", "vulnerability", "police", "tps_per_group", "linmas", "notation"]
 
 
-class OperationSerializer(serializers.ModelSerializer):
+class OperationSerializer(ScopedModelSerializer):
     phases = PhaseSerializer(many=True, read_only=True)
     task_forces = TaskForceSerializer(many=True, read_only=True)
     security_patterns = SecurityPatternSerializer(many=True, read_only=True)
@@ -139,21 +139,7 @@ class OperationViewSet(viewsets.ReadOnlyModelViewSet):
 # --- posts and events --------------------------------------------------------------
 
 
-class ScopedWriteSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
-    """`unit` and `operation` can only name what the user sees (else: does not exist)."""
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        if user is not None and "unit" in fields:
-            fields["unit"].queryset = visible_units(user)
-        if user is not None and "operation" in fields:
-            fields["operation"].queryset = operations_for(user)
-        return fields
-
-
-class PostSerializer(ScopedWriteSerializer):
+class PostSerializer(ScopedModelSerializer):
     class Meta:
         model = Post
         fields = ["id", "operation", *services.POST_FIELDS[:2], "unit", *services.POST_FIELDS[2:]]
@@ -176,48 +162,12 @@ class PostFilter(django_filters.FilterSet):
         ]
 
 
-class WriteForUnitMixin(ScopedMixin):
-    """Create/update/delete through services; refused for a unit the user may not write for."""
-
-    create_service = update_service = delete_service = None
-    instance_kwarg = ""
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        self.check_write_unit(data["unit"])
-        serializer.instance = type(self).create_service(by=self.request.user, channel="api", **data)
-
-    def perform_update(self, serializer):
-        instance = serializer.instance
-        self.check_write_unit(instance.unit)
-        data = dict(serializer.validated_data)
-        if "unit" in data:
-            self.check_write_unit(data["unit"])
-        serializer.instance = type(self).update_service(
-            **{self.instance_kwarg: instance}, by=self.request.user, channel="api", **data
-        )
-
-    def perform_destroy(self, instance):
-        self.check_write_unit(instance.unit)
-        type(self).delete_service(
-            **{self.instance_kwarg: instance}, by=self.request.user, channel="api"
-        )
-
-
 class TpsImportSerializer(ImportFileSerializer):
-    operation = serializers.PrimaryKeyRelatedField(queryset=Operation.objects.none())
+    operation = serializers.PrimaryKeyRelatedField(queryset=Operation.objects.all())
     unit = serializers.PrimaryKeyRelatedField(
-        queryset=Unit.objects.none(),
+        queryset=Unit.objects.all(),
         help_text="Satuan penanggung jawab TPS (kecuali kolom kode_satuan diisi).",
     )
-
-    def get_fields(self):
-        fields = super().get_fields()
-        user = self.context["request"].user if "request" in self.context else None
-        if user is not None:
-            fields["operation"].queryset = operations_for(user)
-            fields["unit"].queryset = visible_units(user)
-        return fields
 
 
 class PostViewSet(WriteForUnitMixin, viewsets.ModelViewSet):
@@ -249,7 +199,7 @@ class PostViewSet(WriteForUnitMixin, viewsets.ModelViewSet):
         methods=["post"],
         url_path="import",
         url_name="import",
-        parser_classes=[MultiPartParser, FormParser],
+        parser_classes=UPLOAD_PARSERS,
     )
     def import_tps(self, request):
         """Import a KPU TPS CSV (all or nothing unless `only_valid`), with a per-row report."""
@@ -268,7 +218,7 @@ class PostViewSet(WriteForUnitMixin, viewsets.ModelViewSet):
         )
 
 
-class EventSerializer(ScopedWriteSerializer):
+class EventSerializer(ScopedModelSerializer):
     class Meta:
         model = Event
         fields = ["id", "operation", "unit", *services.EVENT_FIELDS]

@@ -244,12 +244,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "pamilu.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "pamilu.api.errors.exception_handler",
-    # JSON and form bodies over DATA_UPLOAD_MAX_MEMORY_SIZE: the API's JSON 413.
-    "DEFAULT_PARSER_CLASSES": [
-        "pamilu.api.parsers.BoundedJSONParser",
-        "pamilu.api.parsers.BoundedFormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only (a body over DATA_UPLOAD_MAX_MEMORY_SIZE: the API's JSON 413); the upload
+    # endpoints (attachments, CSV imports) set MultiPartParser themselves.
+    "DEFAULT_PARSER_CLASSES": ["pamilu.api.parsers.BoundedJSONParser"],
     "DEFAULT_THROTTLE_RATES": {
         "token": env_str("THROTTLE_TOKEN", "10/min"),
         "user": env_str("THROTTLE_USER", "600/min"),
@@ -271,6 +268,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Enums named for what they are (a generated client's types), not "StatusEnum".
+    "ENUM_NAME_OVERRIDES": {"ReportStatusEnum": "reports.models.ReportStatus"},
 }
 
 # Redis down: the cache (API rate-limit counters) falls back to per-process memory.

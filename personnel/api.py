@@ -10,20 +10,18 @@ import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 
-from operations.models import TaskForce
-from operations.selectors import operations_for
 from pamilu.api.filters import SubtreeFilter
 from pamilu.api.imports import IMPORT_RESPONSES, ImportFileSerializer, run_import
-from pamilu.api.scoped import ScopedRelationsMixin
-from pamilu.api.viewsets import ScopedMixin
-from pamilu.scoping import can_write_for_unit, scope, visible_units
+from pamilu.api.parsers import UPLOAD_PARSERS
+from pamilu.api.serializers import ScopedModelSerializer
+from pamilu.api.viewsets import ScopedMixin, WriteForUnitMixin
+from pamilu.scoping import can_write_for_unit
 from personnel import imports, services
 from personnel.models import Assignment, Personnel, Rank, Warrant
 
 
-class RankSerializer(serializers.ModelSerializer):
+class RankSerializer(ScopedModelSerializer):
     class Meta:
         model = Rank
         fields = ["id", "code", "name", "group", "order"]
@@ -41,7 +39,7 @@ class RankViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d+"
 
 
-class PersonnelSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
+class PersonnelSerializer(ScopedModelSerializer):
     rank_name = serializers.CharField(source="rank.name", read_only=True)
     unit_code = serializers.CharField(source="unit.code", read_only=True)
 
@@ -63,13 +61,6 @@ class PersonnelSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
         validators = []  # one identifier, uniqueness: checked by the model (full_clean)
         extra_kwargs = {"nrp": {"validators": []}, "nip": {"validators": []}}
 
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            fields["unit"].queryset = visible_units(request.user)
-        return fields
-
 
 class PersonnelFilter(django_filters.FilterSet):
     subtree = SubtreeFilter()
@@ -80,7 +71,7 @@ class PersonnelFilter(django_filters.FilterSet):
 
 
 class PersonnelViewSet(
-    ScopedMixin,
+    WriteForUnitMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -96,32 +87,14 @@ class PersonnelViewSet(
     ordering_fields = ["name", "nrp", "rank__order"]
     ordering = ["name"]
     lookup_value_regex = r"\d+"
+    create_service = staticmethod(services.personnel_create)
+    update_service = staticmethod(services.personnel_update)
+    instance_kwarg = "person"
 
     def get_serializer_class(self):
         if self.action == "import_personnel":
             return ImportFileSerializer
         return PersonnelSerializer
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        self.check_write_unit(data["unit"])
-        is_active = data.pop("is_active", True)
-        phone = data.pop("phone", "")
-        person = services.personnel_create(by=self.request.user, channel="api", **data)
-        if not is_active or phone:
-            person = services.personnel_update(
-                person=person, is_active=is_active, phone=phone, by=self.request.user, channel="api"
-            )
-        serializer.instance = person
-
-    def perform_update(self, serializer):
-        self.check_write_unit(serializer.instance.unit)
-        data = dict(serializer.validated_data)
-        if "unit" in data:
-            self.check_write_unit(data["unit"])
-        serializer.instance = services.personnel_update(
-            person=serializer.instance, by=self.request.user, channel="api", **data
-        )
 
     @extend_schema(
         request={"multipart/form-data": ImportFileSerializer}, responses=IMPORT_RESPONSES
@@ -131,7 +104,7 @@ class PersonnelViewSet(
         methods=["post"],
         url_path="import",
         url_name="import",
-        parser_classes=[MultiPartParser, FormParser],
+        parser_classes=UPLOAD_PARSERS,
     )
     def import_personnel(self, request):
         """Import personnel from CSV (nrp, nama, pangkat, kode_satuan, jabatan)."""
@@ -146,7 +119,7 @@ class PersonnelViewSet(
         )
 
 
-class AssignmentSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
+class AssignmentSerializer(ScopedModelSerializer):
     class Meta:
         model = Assignment
         fields = [
@@ -163,20 +136,6 @@ class AssignmentSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
         read_only_fields = ["operation", "is_bko", "home_unit"]
         validators = []
 
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            user = request.user
-            if "warrant" in fields and not fields["warrant"].read_only:
-                fields["warrant"].queryset = scope(user, Warrant.objects.all(), "issuing_unit")
-            fields["personnel"].queryset = scope(user, Personnel.objects.all())
-            fields["unit"].queryset = visible_units(user)
-            fields["task_force"].queryset = TaskForce.objects.filter(
-                operation__in=operations_for(user)
-            )
-        return fields
-
 
 class NestedAssignmentSerializer(AssignmentSerializer):
     class Meta(AssignmentSerializer.Meta):
@@ -184,7 +143,7 @@ class NestedAssignmentSerializer(AssignmentSerializer):
         read_only_fields = ["is_bko", "home_unit"]
 
 
-class WarrantSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
+class WarrantSerializer(ScopedModelSerializer):
     assignments = NestedAssignmentSerializer(many=True, required=False)
 
     class Meta:
@@ -192,14 +151,6 @@ class WarrantSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
         fields = ["id", "number", "date", "issuing_unit", "operation", "subject", "assignments"]
         validators = []
         extra_kwargs = {"number": {"validators": []}}
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            fields["issuing_unit"].queryset = visible_units(request.user)
-            fields["operation"].queryset = operations_for(request.user)
-        return fields
 
 
 class WarrantFilter(django_filters.FilterSet):

@@ -13,22 +13,21 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from operations.models import Event, Operation, Post, Unit
-from operations.selectors import operations_for
+from operations.models import Event, Operation, Unit
 from pamilu.api.filters import SubtreeFilter
-from pamilu.api.scoped import ScopedRelationsMixin
+from pamilu.api.parsers import UPLOAD_PARSERS
+from pamilu.api.serializers import ScopedModelSerializer, ScopedSerializer
 from pamilu.api.viewsets import ScopedMixin
-from pamilu.scoping import get_in_scope_or_404, scope, visible_units
+from pamilu.scoping import get_in_scope_or_404, scope
 from personnel import selectors, services
-from personnel.models import Apel, ApelEquipment, Assignment, Deployment, EquipmentItem, PostGroup
+from personnel.models import Apel, ApelEquipment, Deployment, EquipmentItem
 
 # --- deployments ---------------------------------------------------------------------------
 
 
-class DeploymentSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
+class DeploymentSerializer(ScopedModelSerializer):
     nrp = serializers.CharField(source="personnel.identifier", read_only=True)
     name = serializers.CharField(source="personnel.name", read_only=True)
     rank = serializers.CharField(source="personnel.rank.name", read_only=True)
@@ -58,17 +57,6 @@ class DeploymentSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
         ]
         read_only_fields = ["operation", "personnel", "unit", "created_at"]
 
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            user = request.user
-            fields["assignment"].queryset = scope(user, Assignment.objects.all())
-            fields["post"].queryset = scope(user, Post.objects.all())
-            fields["group"].queryset = scope(user, PostGroup.objects.all())
-            fields["event"].queryset = scope(user, Event.objects.all())
-        return fields
-
 
 class DeploymentFilter(django_filters.FilterSet):
     subtree = SubtreeFilter()
@@ -80,20 +68,12 @@ class DeploymentFilter(django_filters.FilterSet):
         fields = ["operation", "unit", "post", "group", "event", "personnel", "assignment"]
 
 
-class DeploymentImportSerializer(serializers.Serializer):
+class DeploymentImportSerializer(ScopedSerializer):
     file = serializers.FileField(
         help_text="CSV UTF-8: nrp, pos, kegiatan, mulai, selesai, catatan (waktu lokal satuan)."
     )
-    operation = serializers.SlugRelatedField(slug_field="code", queryset=Operation.objects.none())
-    unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.none())
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            fields["operation"].queryset = operations_for(request.user)
-            fields["unit"].queryset = visible_units(request.user)
-        return fields
+    operation = serializers.SlugRelatedField(slug_field="code", queryset=Operation.objects.all())
+    unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
 
 
 DEPLOYMENT_IMPORT_RESPONSE = inline_serializer(
@@ -177,7 +157,7 @@ class DeploymentViewSet(
         methods=["post"],
         url_path="import",
         url_name="import",
-        parser_classes=[MultiPartParser, FormParser],
+        parser_classes=UPLOAD_PARSERS,
     )
     def import_deployments(self, request):
         """Import deployments from CSV; each refused line (e.g. a clash) is reported."""
@@ -224,7 +204,7 @@ class EventDeploymentsView(ListAPIView):
 # --- apel ------------------------------------------------------------------------------------
 
 
-class ApelEquipmentSerializer(serializers.ModelSerializer):
+class ApelEquipmentSerializer(ScopedModelSerializer):
     item = serializers.ChoiceField(choices=EquipmentItem.choices)
 
     class Meta:
@@ -232,10 +212,10 @@ class ApelEquipmentSerializer(serializers.ModelSerializer):
         fields = ["item", "label", "ready", "not_ready"]
 
 
-class ApelSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
+class ApelSerializer(ScopedModelSerializer):
     equipment = ApelEquipmentSerializer(many=True, required=False)
     unit_code = serializers.CharField(source="unit.code", read_only=True)
-    operation = serializers.SlugRelatedField(slug_field="code", queryset=Operation.objects.none())
+    operation = serializers.SlugRelatedField(slug_field="code", queryset=Operation.objects.all())
 
     class Meta:
         model = Apel
@@ -259,14 +239,6 @@ class ApelSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["created_at"]
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            fields["unit"].queryset = visible_units(request.user)
-            fields["operation"].queryset = operations_for(request.user)
-        return fields
 
 
 class ApelFilter(django_filters.FilterSet):

@@ -40,12 +40,14 @@ def personnel_create(
     nrp: str | None = None,
     nip: str | None = None,
     position: str = "",
+    phone: str = "",
+    is_active: bool = True,
     by=None,
     channel: str = "system",
 ) -> Personnel:
-    person = Personnel(
-        name=name, rank=rank, unit=unit, nrp=nrp or None, nip=nip or None, position=position
-    )
+    ident = {"nrp": nrp or None, "nip": nip or None}
+    person = Personnel(name=name, rank=rank, unit=unit, position=position, **ident)
+    person.phone, person.is_active = phone, is_active
     person.full_clean()
     person.save()
     record(actor=by, channel=channel, action="personnel.create", obj=person)

@@ -7,28 +7,23 @@ reports.services with channel "api". A POST creating a report may carry an
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import transaction
 from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_view,
-    inline_serializer,
-)
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter, SearchFilter
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from audit.models import Channel
 from pamilu.api.pagination import CappedCountPagination
-from reports import rules, selectors, services
+from pamilu.api.parsers import UPLOAD_PARSERS
+from pamilu.api.schema import ConfirmWarningsErrorSerializer
+from pamilu.api.schema import error_response as _error
+from reports import selectors, services
 from reports.idempotency import IdempotencyKeyReused  # noqa: F401 - part of this API
 from reports.idempotency import idempotent as _idempotent
 from reports.models import DailyReport
@@ -44,79 +39,6 @@ from reports.serializers import (
 )
 
 API = Channel.API
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = _("Laporan tidak dalam status yang mengizinkan perubahan ini.")
-    default_code = "conflict"
-
-
-class WarningsToConfirm(exceptions.APIException):
-    """The report breaks no rule but looks implausible: resend with the codes confirmed."""
-
-    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    default_code = "confirm_warnings"
-
-    def __init__(self, warnings: list[rules.SendWarning]):
-        super().__init__(
-            _("Periksa peringatan lalu kirim lagi dengan kodenya di confirm_warnings: %s")
-            % "; ".join(w.message for w in warnings)
-        )
-        self.error_items = [
-            {"field": w.field, "code": w.code, "message": w.message} for w in warnings
-        ]
-        self.extra_body = {"warnings": [w.as_dict() for w in warnings]}
-
-
-WARNINGS_ERROR = inline_serializer(
-    name="ReportSendWarnings",
-    fields={
-        "status": serializers.IntegerField(default=422),
-        "code": serializers.CharField(default="confirm_warnings"),
-        "detail": serializers.CharField(),
-        "errors": serializers.ListField(child=serializers.DictField()),
-        "warnings": inline_serializer(
-            name="ReportSendWarning",
-            many=True,
-            fields={
-                "code": serializers.CharField(),
-                "field": serializers.CharField(),
-                "message": serializers.CharField(),
-            },
-        ),
-    },
-)
-
-ERROR = inline_serializer(
-    name="ReportApiError",
-    fields={
-        "status": serializers.IntegerField(),
-        "code": serializers.CharField(),
-        "detail": serializers.CharField(),
-        "errors": serializers.ListField(child=serializers.DictField()),
-    },
-)
-
-
-def _error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(ERROR, description=description)
-
-
-# --- idempotency -----------------------------------------------------------------------
-
-
-def _service(fn, **kwargs):
-    """Call a service; a state conflict is a 409, a role problem a 403."""
-    try:
-        return fn(**kwargs)
-    except services.ReportStateError as exc:
-        raise Conflict(" ".join(exc.messages)) from None
-    except rules.SendWarnings as exc:
-        raise WarningsToConfirm(exc.warnings) from None
-    except DjangoPermissionDenied as exc:
-        raise exceptions.PermissionDenied(str(exc) or None) from None
-
 
 # --- viewsets --------------------------------------------------------------------------
 
@@ -231,8 +153,7 @@ class ReportViewSet(
         unit = data.pop("unit", None) or request.user.unit
         if unit is None:
             raise exceptions.ValidationError({"unit": [_("Pilih satuan pelapor.")]})
-        report = _service(
-            services.report_create,
+        report = services.report_create(
             operation=data.pop("operation"),
             unit=unit,
             by=request.user,
@@ -256,8 +177,7 @@ class ReportViewSet(
         activities = data.pop("activities", None)
         incidents = data.pop("incidents", None)
         with transaction.atomic():
-            report = _service(
-                services.report_update,
+            report = services.report_update(
                 report=report,
                 by=request.user,
                 channel=API,
@@ -266,8 +186,7 @@ class ReportViewSet(
                 **data,
             )
             if send:
-                report = _service(
-                    services.report_submit,
+                report = services.report_submit(
                     report=report,
                     by=request.user,
                     channel=API,
@@ -285,12 +204,12 @@ class ReportViewSet(
                     "ringkasan, kekuatan menurut sprin (kolom disebut di errors[].field)."
                 )
             ),
-            422: OpenApiResponse(
-                WARNINGS_ERROR,
-                description=_(
+            422: _error(
+                _(
                     "Peringatan yang harus dikonfirmasi: kirim lagi dengan "
                     '{"confirm_warnings": ["<kode>", ...]}.'
                 ),
+                ConfirmWarningsErrorSerializer,
             ),
         },
     )
@@ -307,8 +226,7 @@ class ReportViewSet(
         report = self.get_object()
         serializer = SubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        report = _service(
-            services.report_submit,
+        report = services.report_submit(
             report=report,
             by=request.user,
             channel=API,
@@ -320,9 +238,7 @@ class ReportViewSet(
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         """Accept a submitted report (reviewers of an ancestor unit)."""
-        report = _service(
-            services.report_accept, report=self.get_object(), by=request.user, channel=API
-        )
+        report = services.report_accept(report=self.get_object(), by=request.user, channel=API)
         return self._out(report)
 
     @extend_schema(
@@ -335,8 +251,7 @@ class ReportViewSet(
         report = self.get_object()
         serializer = ReturnSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        report = _service(
-            services.report_return,
+        report = services.report_return(
             report=report,
             by=request.user,
             channel=API,
@@ -366,7 +281,7 @@ class ReportViewSet(
     @action(
         detail=True,
         methods=["post"],
-        parser_classes=[MultiPartParser, FormParser],
+        parser_classes=UPLOAD_PARSERS,
         url_path="attachments",
         url_name="attachments",
     )
@@ -380,8 +295,7 @@ class ReportViewSet(
         report = self.get_object()
         serializer = AttachmentUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        attachment = _service(
-            services.attachment_add,
+        attachment = services.attachment_add(
             report=report,
             by=request.user,
             channel=API,
@@ -429,7 +343,7 @@ class AttachmentViewSet(
         return selectors.attachments_for(self.request.user).order_by("uploaded_at", "id")
 
     def perform_destroy(self, instance):
-        _service(services.attachment_remove, attachment=instance, by=self.request.user, channel=API)
+        services.attachment_remove(attachment=instance, by=self.request.user, channel=API)
 
     @extend_schema(
         responses={

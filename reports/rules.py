@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 
 from operations import clock
 from operations.models import Operation, Unit, UnitKind
+from pamilu.errors import NeedsConfirmation
 from personnel.models import Assignment
 from reports.models import DailyReport, FlagCode, Incident, sent_q
 
@@ -61,16 +62,10 @@ class Flag:
     confirmed: bool
 
 
-class SendWarnings(Exception):
+class SendWarnings(NeedsConfirmation):
     """The report can be sent once the sender confirms these warnings (by code)."""
 
-    def __init__(self, warnings: list[SendWarning]):
-        super().__init__("; ".join(w.message for w in warnings))
-        self.warnings = warnings
-
-    @property
-    def codes(self) -> list[str]:
-        return [w.code for w in self.warnings]
+    warnings: list[SendWarning]
 
 
 @dataclass(frozen=True)

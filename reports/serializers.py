@@ -8,9 +8,7 @@ from rest_framework.reverse import reverse
 
 from audit.models import AuditEntry
 from operations.models import Operation, Post, TaskForce, Unit
-from operations.selectors import operations_for
-from pamilu.api.scoped import ScopedRelationsMixin
-from pamilu.scoping import visible_units
+from pamilu.api.serializers import ScopedModelSerializer, ScopedSerializer
 from reports import limits
 from reports.models import Attachment, DailyReport, FlagCode, Incident, ReportActivity
 
@@ -26,7 +24,7 @@ def confirm_warnings_field(**kwargs) -> serializers.ListField:
     )
 
 
-class ActivitySerializer(ScopedRelationsMixin, serializers.ModelSerializer):
+class ActivitySerializer(ScopedModelSerializer):
     task_force = serializers.PrimaryKeyRelatedField(
         queryset=TaskForce.objects.all(), required=False, allow_null=True
     )
@@ -36,7 +34,7 @@ class ActivitySerializer(ScopedRelationsMixin, serializers.ModelSerializer):
         fields = ["kind", "task_force", "count", "personnel", "notes"]
 
 
-class IncidentSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
+class IncidentSerializer(ScopedModelSerializer):
     post = serializers.PrimaryKeyRelatedField(
         queryset=Post.objects.all(), required=False, allow_null=True
     )
@@ -66,7 +64,7 @@ class IncidentSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
         read_only_fields = ["id", "report", "operation", "unit"]
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(ScopedModelSerializer):
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -79,14 +77,17 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return reverse("attachment-download", args=[obj.pk], request=self.context.get("request"))
 
 
-class AttachmentUploadSerializer(serializers.Serializer):
+class AttachmentUploadSerializer(ScopedSerializer):
     file = serializers.FileField(help_text=_("JPEG, PNG, WebP atau PDF (dicek dari isinya)."))
 
 
-class ReportSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
-    operation = serializers.PrimaryKeyRelatedField(queryset=Operation.objects.none())
+class ReportSerializer(ScopedModelSerializer):
+    # The service reads the operation's unit: loaded with it (one query, as before).
+    operation = serializers.PrimaryKeyRelatedField(
+        queryset=Operation.objects.select_related("unit")
+    )
     unit = serializers.PrimaryKeyRelatedField(
-        queryset=Unit.objects.none(),
+        queryset=Unit.objects.all(),
         required=False,
         help_text=_("Kosongkan untuk satuan pengguna."),
     )
@@ -156,16 +157,6 @@ class ReportSerializer(ScopedRelationsMixin, serializers.ModelSerializer):
         # Uniqueness is the database's job (report_one_per_unit_day), under concurrency too.
         validators = []
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and "operation" in self.fields:
-            if not self.fields["operation"].read_only:
-                self.fields["operation"].queryset = operations_for(user)
-            if not self.fields["unit"].read_only:
-                self.fields["unit"].queryset = visible_units(user)
-
     def get_flags(self, obj: DailyReport) -> list[str]:
         """Codes the reviewer is shown (set when the report was sent)."""
         return [flag.code for flag in obj.flags.all()]
@@ -177,17 +168,17 @@ class ReportUpdateSerializer(ReportSerializer):
     report_date = serializers.DateField(read_only=True)
 
 
-class ReturnSerializer(serializers.Serializer):
+class ReturnSerializer(ScopedSerializer):
     reason = serializers.CharField(max_length=limits.RETURN_REASON_MAX)
 
 
-class SubmitSerializer(serializers.Serializer):
+class SubmitSerializer(ScopedSerializer):
     confirm_warnings = confirm_warnings_field(
         help_text=_("Kode peringatan (dari tanggapan 422) yang dikonfirmasi pengirim."),
     )
 
 
-class AuditEntrySerializer(serializers.ModelSerializer):
+class AuditEntrySerializer(ScopedModelSerializer):
     class Meta:
         model = AuditEntry
         fields = ["at", "actor_name", "channel", "action", "changes"]

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from audit.services import record
 from operations import clock
 from operations.models import Operation, Unit
+from pamilu.errors import StateError
 from pamilu.scoping import can_review_unit, can_write_for_unit
 from reports import facts, items, notify, rules
 from reports.limits import RETURN_REASON_MAX
@@ -51,7 +52,7 @@ INCIDENT_FIELDS = [
 ]
 
 
-class ReportStateError(ValidationError):
+class ReportStateError(StateError):
     """The report is not in a state that allows this change (e.g. editing a submitted one)."""
 
 

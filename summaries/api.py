@@ -13,12 +13,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from pamilu.api.filters import SubtreeFilter
+from pamilu.api.serializers import ScopedModelSerializer
 from pamilu.api.viewsets import not_found
 from summaries import selectors, services
 from summaries.models import Notice, Summary
 
 
-class SummaryListSerializer(serializers.ModelSerializer):
+class SummaryListSerializer(ScopedModelSerializer):
     unit_code = serializers.CharField(source="unit.code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     operation_code = serializers.CharField(source="operation.code", read_only=True)
@@ -83,7 +84,7 @@ class SummaryViewSet(viewsets.ReadOnlyModelViewSet):
         return SummaryListSerializer if self.action == "list" else SummarySerializer
 
 
-class NoticeSerializer(serializers.ModelSerializer):
+class NoticeSerializer(ScopedModelSerializer):
     unit_code = serializers.CharField(source="unit.code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     is_open = serializers.BooleanField(read_only=True)

@@ -14,10 +14,12 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
+from rest_framework.test import APIClient
 
 from accounts.models import Role
 from operations.models import PolresType, TimeZone, UnitKind
 from tests import builders
+from tests.api_clients import token_client
 
 
 @pytest.fixture(autouse=True)
@@ -81,3 +83,16 @@ def demo_clock():
 
     with time_machine.travel(dt.datetime(2026, 11, 24, 5, 0, tzinfo=dt.UTC), tick=True):
         yield
+
+
+@pytest.fixture
+def api(personas):
+    """api("kapolsek_a") → an APIClient signed in (with a token) as that persona."""
+    cache: dict[str, APIClient] = {}
+
+    def client_for(name: str) -> APIClient:
+        if name not in cache:
+            cache[name] = token_client(getattr(personas, name))
+        return cache[name]
+
+    return client_for

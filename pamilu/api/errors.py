@@ -1,19 +1,27 @@
-"""One error format across the API.
+"""One error format across the API, and the one place where service errors become HTTP.
 
 {"status": 400, "code": "invalid", "detail": "…",
  "errors": [{"field": "nrp", "code": "invalid", "message": "NRP harus 8 angka."}]}
+
+`exception_handler` maps every error type a service raises (pamilu.errors lists them)
+to its answer; views and viewsets call services and let the errors through.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from pamilu.api.csvfile import CsvFileError
+from pamilu.errors import NeedsConfirmation, StateError
 
 
 def _flatten(detail, prefix: str = "") -> list[dict]:
@@ -48,6 +56,55 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "too_large"
 
 
+class Conflict(exceptions.APIException):
+    """A service's StateError: the record's state does not allow this change."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("Status data tidak mengizinkan perubahan ini.")
+    default_code = "conflict"
+
+
+class WarningsToConfirm(exceptions.APIException):
+    """A service's NeedsConfirmation: resend with the warnings' codes in confirm_warnings."""
+
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_code = "confirm_warnings"
+
+    def __init__(self, exc: NeedsConfirmation):
+        warnings = exc.warnings
+        super().__init__(
+            _("Periksa peringatan lalu kirim lagi dengan kodenya di confirm_warnings: %s")
+            % "; ".join(w.message for w in warnings)
+        )
+        self.error_items = [
+            {"field": w.field, "code": w.code, "message": w.message} for w in warnings
+        ]
+        self.extra_body = {"warnings": [w.as_dict() for w in warnings]}
+
+
+def _service_error(exc: Exception) -> Exception:
+    """The APIException answering a service's error (pamilu.errors), else `exc` itself."""
+    if isinstance(exc, RequestDataTooBig):
+        return _too_large()
+    if isinstance(exc, StateError):  # before ValidationError: a StateError is one
+        return Conflict(" ".join(exc.messages))
+    if isinstance(exc, DjangoValidationError):
+        return exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, NeedsConfirmation):
+        return WarningsToConfirm(exc)
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, IntegrityError):
+        return exceptions.ValidationError(
+            {"non_field_errors": ["Data bertentangan dengan data yang sudah ada."]},
+            code="conflict",
+        )
+    if isinstance(exc, CsvFileError):
+        message = f"Baris {exc.line}: {exc.message}" if exc.line else exc.message
+        return exceptions.ValidationError({exc.field or "file": [message]})
+    return exc
+
+
 def _too_large() -> PayloadTooLarge:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     size = f"{limit:,}".replace(",", ".")
@@ -78,17 +135,11 @@ def _report_out_of_scope(context) -> None:
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, RequestDataTooBig):
-        exc = _too_large()
+    exc = _service_error(exc)
     if isinstance(exc, Http404 | exceptions.NotFound):
         _report_out_of_scope(context)
-    if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(as_serializer_error(exc))
-    if isinstance(exc, IntegrityError):
-        exc = exceptions.ValidationError(
-            {"non_field_errors": ["Data bertentangan dengan data yang sudah ada."]},
-            code="conflict",
-        )
+    if isinstance(exc, Http404):  # as DRF does, so the body's code is "not_found" too
+        exc = exceptions.NotFound(*exc.args)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from rest_framework import exceptions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from pamilu.api.csvfile import CsvFileError, ImportReport
+from pamilu.api.csvfile import ImportReport
+from pamilu.api.serializers import ScopedSerializer
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
 
-class ImportFileSerializer(serializers.Serializer):
+class ImportFileSerializer(ScopedSerializer):
     file = serializers.FileField(help_text="Berkas CSV UTF-8 (pemisah koma, titik koma atau tab).")
     only_valid = serializers.BooleanField(
         default=False,
@@ -43,13 +44,10 @@ class ImportReportSerializer(serializers.Serializer):
 
 
 def run_import(func, **kwargs) -> Response:
-    """Call an import service; 201 when rows were written, 422 when refused rows stopped it."""
-    try:
-        report: ImportReport = func(**kwargs)
-    except CsvFileError as exc:
-        raise exceptions.ValidationError(
-            {exc.field or "file": [f"Baris {exc.line}: {exc.message}" if exc.line else exc.message]}
-        ) from None
+    """Call an import service; 201 when rows were written, 422 when refused rows stopped it.
+
+    A file-level problem (CsvFileError) is the central handler's 400 (pamilu.api.errors)."""
+    report: ImportReport = func(**kwargs)
     body = report.as_dict()
     if report.written:
         code = status.HTTP_201_CREATED

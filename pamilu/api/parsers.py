@@ -1,6 +1,10 @@
-"""Request parsers of the API: Django's body limit holds for JSON too.
+"""Request parsers of the API: JSON everywhere, multipart only where a file is uploaded.
 
-Django enforces DATA_UPLOAD_MAX_MEMORY_SIZE only when a form body is read through
+`BoundedJSONParser` is the default (settings.REST_FRAMEWORK); the upload endpoints
+(attachments, CSV imports) take `parser_classes=UPLOAD_PARSERS`, so the schema offers
+exactly `application/json` or `multipart/form-data` for each operation.
+
+Django's body limit holds for JSON too: Django enforces DATA_UPLOAD_MAX_MEMORY_SIZE only when a form body is read through
 `request.POST`/`request.body`; DRF streams JSON past it. A body over the limit is refused
 before it is read, with the API's JSON error naming the limit (pamilu.api.errors).
 """
@@ -9,7 +13,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 
 
 def check_length(parser_context) -> None:
@@ -31,7 +35,5 @@ class BoundedJSONParser(JSONParser):
         return super().parse(stream, media_type, parser_context)
 
 
-class BoundedFormParser(FormParser):
-    def parse(self, stream, media_type=None, parser_context=None):
-        check_length(parser_context)
-        return super().parse(stream, media_type, parser_context)
+# Django enforces DATA_UPLOAD_MAX_MEMORY_SIZE on a multipart body's non-file parts itself.
+UPLOAD_PARSERS = [MultiPartParser]

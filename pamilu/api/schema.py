@@ -8,6 +8,7 @@ schemathesis run in the suite) can rely on them.
 from __future__ import annotations
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import permissions, serializers
 
 
@@ -22,6 +23,23 @@ class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
     detail = serializers.CharField()
     errors = ErrorItemSerializer(many=True)
+
+
+class WarningItemSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Kode yang dikonfirmasi di confirm_warnings.")
+    field = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ConfirmWarningsErrorSerializer(ErrorSerializer):
+    """The 422 of a NeedsConfirmation (pamilu.errors): the Error body plus the warnings."""
+
+    warnings = WarningItemSerializer(many=True)
+
+
+def error_response(description: str, serializer=ErrorSerializer) -> OpenApiResponse:
+    """An operation's documented error answer: the shared Error body (or one extending it)."""
+    return OpenApiResponse(serializer, description=description)
 
 
 ERROR_DESCRIPTIONS = {

@@ -1,9 +1,9 @@
 """Every reference in a write lies in the writer's scope.
 
-`ScopedRelationsMixin` narrows each writable relation of a serializer (nested ones too, as
-each nested serializer carries the mixin) with `pamilu.scoping.narrow`: naming a row outside
-the user's scope is the same 400 as naming one that does not exist, on that field.
-`ScopedChoicesMixin` does the same for a form's ModelChoiceFields when it is cleaned.
+`narrow_relation` narrows one writable relation of a serializer with
+`pamilu.scoping.narrow`; the API's base serializer (pamilu.api.serializers) applies it to
+every field. `ScopedChoicesMixin` does the same for a form's ModelChoiceFields when it is
+cleaned.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from rest_framework import relations
 from pamilu.scoping import narrow
 
 
-def _narrow_relation(field, user) -> None:
+def narrow_relation(field, user) -> None:
     if isinstance(field, relations.ManyRelatedField):
         field = field.child_relation
     if not isinstance(field, relations.RelatedField) or field.read_only:
@@ -22,18 +22,6 @@ def _narrow_relation(field, user) -> None:
     if field.queryset is None:
         return
     field.queryset = narrow(user, field.queryset) if user else field.queryset.none()
-
-
-class ScopedRelationsMixin:
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        if user is not None and not user.is_authenticated:
-            user = None
-        for field in fields.values():
-            _narrow_relation(field, user)
-        return fields
 
 
 class ScopedChoicesMixin:

@@ -25,6 +25,38 @@ class ScopedMixin:
             raise exceptions.PermissionDenied("Anda tidak berwenang menulis data untuk satuan ini.")
 
 
+class WriteForUnitMixin(ScopedMixin):
+    """Create/update/delete through the resource's services (by the user, channel "api");
+    refused (403, nothing written) for a unit the user may not write for.
+
+    A viewset names its services and the keyword its instance goes by:
+    `create_service = staticmethod(services.post_create)`, `instance_kwarg = "post"`."""
+
+    create_service = update_service = delete_service = None
+    instance_kwarg = ""
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        self.check_write_unit(data["unit"])
+        serializer.instance = type(self).create_service(by=self.request.user, channel="api", **data)
+
+    def perform_update(self, serializer):
+        instance = serializer.instance
+        self.check_write_unit(instance.unit)
+        data = dict(serializer.validated_data)
+        if "unit" in data:
+            self.check_write_unit(data["unit"])
+        serializer.instance = type(self).update_service(
+            **{self.instance_kwarg: instance}, by=self.request.user, channel="api", **data
+        )
+
+    def perform_destroy(self, instance):
+        self.check_write_unit(instance.unit)
+        type(self).delete_service(
+            **{self.instance_kwarg: instance}, by=self.request.user, channel="api"
+        )
+
+
 class ScopedReadOnlyViewSet(ScopedMixin, viewsets.ReadOnlyModelViewSet):
     pass
 

@@ -17,7 +17,7 @@ from audit import sealing
 from audit.models import AuditBlock, AuditEntry
 from audit.receivers import OUT_OF_SCOPE_PER_HOUR
 from audit.services import record
-from tests.api.conftest import token_client
+from tests.api_clients import token_client
 
 LATER = timezone.now() + dt.timedelta(days=1)
 

@@ -138,3 +138,122 @@ def test_no_module_over_500_lines():
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500
     ]
     assert long == []
+
+
+# --- one API base (issue 17) --------------------------------------------------------------
+
+BASE_SERIALIZER = "pamilu/api/serializers.py"
+CENTRAL_HANDLER = "pamilu/api/errors.py"
+# A serializer narrowing its own fields' querysets: only the base does (through get_fields).
+GET_FIELDS = re.compile(r"get_fields\(")
+# A 409 answered anywhere but the central handler (documenting one in a schema is fine).
+LOCAL_409 = re.compile(r"HTTP_409_CONFLICT|status(_code)?\s*=\s*409\b")
+# A service's error caught to be answered locally, in an API module.
+SERVICE_ERRORS = (
+    r"StateError|ReportStateError|NeedsConfirmation|SendWarnings|CsvFileError|"
+    r"PermissionDenied|ValidationError|IntegrityError"
+)
+LOCAL_MAPPING = re.compile(rf"\bexcept\s+\(?[\w., ]*\b({SERVICE_ERRORS})\b")
+UPLOADS = {
+    ("/api/v1/posts/import/", "post"),
+    ("/api/v1/personnel/import/", "post"),
+    ("/api/v1/deployments/import/", "post"),
+    ("/api/v1/reports/{id}/attachments/", "post"),
+}
+
+
+@pytest.mark.parametrize(
+    ("pattern", "old_line"),
+    [
+        (GET_FIELDS, "    def get_fields(self):"),
+        (GET_FIELDS, "        fields = super().get_fields()"),
+        (LOCAL_409, "    status_code = status.HTTP_409_CONFLICT"),
+        (LOCAL_409, "        return Response(body, status=409)"),
+        (LOCAL_MAPPING, "    except services.ReportStateError as exc:"),
+        (LOCAL_MAPPING, "    except (rules.SendWarnings, DjangoPermissionDenied) as exc:"),
+        (LOCAL_MAPPING, "    except CsvFileError as exc:"),
+    ],
+)
+def test_the_api_patterns_catch_the_old_idioms(pattern, old_line):
+    assert pattern.search(old_line)
+
+
+def test_get_fields_only_in_the_base_serializer():
+    assert _offenders(GET_FIELDS, {BASE_SERIALIZER}) == []
+
+
+def test_no_409_outside_the_central_handler():
+    assert _offenders(LOCAL_409, {CENTRAL_HANDLER}) == []
+
+
+# pamilu/api/ also holds the admin's import page, which answers a CSV error in its form.
+NOT_API = {"pamilu/api/admin_import.py"}
+
+
+def _api_modules() -> set[str]:
+    names = {p.relative_to(ROOT).as_posix() for p in _python_files()}
+    return {
+        n
+        for n in names - NOT_API
+        if not n.startswith("tests/")
+        and (re.fullmatch(r"\w+/(api|serializers)\w*\.py", n) or n.startswith("pamilu/api/"))
+    }
+
+
+def test_api_modules_let_service_errors_through_to_the_handler():
+    modules = _api_modules()
+    assert {"reports/api.py", "personnel/api.py", "pamilu/api/imports.py"} <= modules
+    others = {p.relative_to(ROOT).as_posix() for p in _python_files()} - modules
+    assert _offenders(LOCAL_MAPPING, others | {CENTRAL_HANDLER}) == []
+
+
+def _scoped_serializers_missing() -> list[str]:
+    from rest_framework import relations, serializers
+
+    import pamilu.urls  # noqa: F401 - imports every API module
+    from pamilu.api.serializers import ScopedSerializerMixin
+
+    project = {p.parts[0] for p in (q.relative_to(ROOT) for q in _python_files())}
+    found, stack = [], [serializers.Serializer]
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if cls.__module__.split(".")[0] not in project or cls.__module__.startswith("tests"):
+            continue
+        if issubclass(cls, ScopedSerializerMixin):
+            continue
+        fields = cls(context={}).fields.values()
+        writable = [
+            f.field_name
+            for f in fields
+            if isinstance(f, relations.RelatedField | relations.ManyRelatedField)
+            and not f.read_only
+        ]
+        if writable:
+            found.append(f"{cls.__module__}.{cls.__qualname__}: {writable}")
+    return found
+
+
+def test_every_serializer_naming_a_record_derives_from_the_scoped_base(db):
+    assert _scoped_serializers_missing() == []
+
+
+@pytest.mark.django_db
+def test_schema_offers_json_bodies_only_except_uploads():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator(api_version="v1").get_schema(request=None, public=True)
+    bodies = {
+        (path, method): set(operation["requestBody"]["content"])
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+        if "requestBody" in operation
+    }
+    assert len(bodies) > 20
+    wrong = {
+        key: types
+        for key, types in bodies.items()
+        if types != ({"multipart/form-data"} if key in UPLOADS else {"application/json"})
+    }
+    assert wrong == {}
+    assert set(bodies) >= UPLOADS

@@ -23,7 +23,7 @@ from summaries import tasks as summary_tasks
 from summaries.content import build_content
 from summaries.models import Summary
 from tests import builders
-from tests.api.conftest import token_client
+from tests.api_clients import token_client
 from tests.servers import RedisServer
 from tests.summaries.conftest import D, make_scenario
 

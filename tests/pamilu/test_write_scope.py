@@ -264,7 +264,7 @@ def test_every_form_refuses_references_out_of_scope(personas, maluku, who):
 
 def test_incident_naming_a_post_out_of_scope_is_a_400_naming_the_field(personas, maluku):
     """Failure 5: a Banten operator attached a Maluku TPS to an incident."""
-    from tests.api.conftest import token_client
+    from tests.api_clients import token_client
 
     operator = builders.user(Role.OPERATOR, personas.outsider_operator.unit, "op.labuan.2")
     national = maluku["operations.post"].operation

@@ -6,10 +6,7 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.utils import timezone
-from rest_framework.test import APIClient
 
-from accounts.services import token_issue
 from audit.models import Channel
 from reports import services
 from tests import builders
@@ -77,24 +74,3 @@ def make_report(op, frozen):
         return report
 
     return _make
-
-
-def token_client(user) -> APIClient:
-    _token, key = token_issue(
-        user=user, expiry=timezone.now() + dt.timedelta(days=300), by=user, channel="system"
-    )
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return client
-
-
-@pytest.fixture
-def api(personas):
-    cache = {}
-
-    def client_for(name):
-        if name not in cache:
-            cache[name] = token_client(getattr(personas, name))
-        return cache[name]
-
-    return client_for

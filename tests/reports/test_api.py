@@ -10,7 +10,8 @@ from rest_framework.test import APIClient
 from audit.models import AuditEntry
 from reports.models import DailyReport, IdempotencyKey
 from tests import builders
-from tests.reports.conftest import DAY, NOON, token_client
+from tests.api_clients import token_client
+from tests.reports.conftest import DAY, NOON
 
 REPORTS = "/api/v1/reports/"
 OUTSIDERS = ["kapolsek_b", "outsider", "outsider_operator"]
