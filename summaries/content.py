@@ -1,9 +1,10 @@
 """The figures of one rekap anev: in full from the period's rows, or after a late report
 from the changed units only.
 
-A full build reads the subtree's units once and the period's reports, activities and
-incidents (and the comparison period's) grouped per unit: a fixed number of queries,
-each bounded by the period's dates through an index, never by the operation's age. The
+A full build groups the period's reports, activities and incidents (and the comparison
+period's) per unit on the server and sums them there by the child-prefix key
+(summaries.rollup): a fixed number of queries, each bounded by the period's dates
+through an index, never by the operation's age, and no Python loop over the units. The
 per-unit parts and their sums (summaries.accumulate) are stored beside the summary, so a
 late or corrected report re-reads only its unit's rows over the period and swaps that
 unit's part: the same content as a full build, byte for byte (a test holds it).

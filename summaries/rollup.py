@@ -40,7 +40,9 @@ FROM operations_unit u WHERE {IN_SCOPE}
 
 # Both periods in one statement: CREATE TABLE AS may run in parallel, INSERT never does.
 # The comparison period always ends before `first`.
+# `lo`..`through` spans both, so a small subtree's reports are a range of the unit-day index.
 _SENT = f"""r.operation_id = %(op)s AND r.status = ANY(%(sent)s) AND {IN_SCOPE}
+  AND r.report_date BETWEEN %(lo)s AND %(through)s
   AND (r.report_date BETWEEN %(first)s AND %(through)s
        OR r.report_date BETWEEN %(pfirst)s AND %(plast)s)"""
 _CUR = "r.report_date >= %(first)s"
@@ -182,6 +184,7 @@ def _collect(cursor, operation: Operation, unit: Unit, period) -> dict:
         "days": period.days,
         "first": period.first,
         "through": period.through,
+        "lo": min(period.first, period.previous_start or period.first),
         "pfirst": period.previous_start,
         "plast": period.previous_end,
         **tree.child_key_params(unit),
