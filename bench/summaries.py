@@ -304,7 +304,7 @@ def main() -> None:
     day = min(phase.end_date, last.report_date)
     # The lopsided Polda: the one with the most units below it.
     polda = max(
-        Unit.objects.filter(kind=UnitKind.POLDA, path__startswith=mabes.path),
+        tree.in_subtree(Unit.objects.filter(kind=UnitKind.POLDA), mabes, ""),
         key=lambda u: tree.in_subtree(Unit.objects.all(), u, "").count(),
     )
     print(
