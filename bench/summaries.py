@@ -10,11 +10,17 @@ returned) with two activities and about 0.3 incidents. Without it the script use
 operation with the most reports already there (the national test bed: copy it with
 `createdb -T national NAME` and point DATABASE_URL at the copy, never at the original).
 
-Measured, each the best of --repeat runs:
-- the Mabes daily summary, the phase summary to date and the whole daily task of the
-  Mabes unit (daily + week + phase), built in full, against their GROUP BY floor: the
-  GROUP BY queries by child-prefix key that read the same rows (reports, activities,
-  incidents of the period and of the comparison period), nothing else;
+Measured, each the best of --repeat runs, interleaved with its floor, every line with
+the load average:
+- the daily summaries of Mabes and of the lopsided Polda (the one with the most units),
+  their weekly summaries and the Mabes phase summary to date, built in full, against
+  their GROUP BY floor: the GROUP BY queries by child-prefix key that read the same rows
+  (reports, activities, incidents of the period and of the comparison period), nothing
+  else;
+- the whole daily task per time zone (every Polda, Polres and Polsek of the zone: daily,
+  week and phase to date, as the beat queues it; --task-limit builds an even sample of
+  each kind and scales the time by its count) against the zone's rows of those periods
+  grouped per unit, each row read once;
 - one late report of a Polsek: rebuilding the summaries it marks, incrementally, against
   rebuilding the same summaries in full.
 Writes summaries (it is a scratch database); the late report is rolled back at the end.
@@ -202,6 +208,70 @@ def floor(operation: Operation, unit: Unit, period) -> None:
                 c.fetchall()
 
 
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load {one:.2f} {five:.2f} {fifteen:.2f}"
+
+
+def _figure(name: str, built: float, floor_s: float) -> None:
+    print(f"{name:34s} {built * 1000:9.1f} ms, floor {floor_s * 1000:9.1f} ms, "
+          f"ratio {built / floor_s:5.2f}×  ({_load()})", flush=True)  # fmt: skip
+
+
+ZONE_FLOOR_SQL = {
+    name: sql.replace("{key}", "u.id").replace("{subtree}", "u.time_zone = %(zone)s")
+    for name, sql in FLOOR_SQL.items()
+}
+
+
+def zone_floor(operation: Operation, zone: str, in_periods) -> None:
+    """What every unit's rekap of a zone must read at least: the zone's rows of each
+    period (and its comparison period) grouped per unit, each row once."""
+    with connection.cursor() as c:
+        for period in in_periods:
+            ranges = [(period.first, period.through)]
+            if period.previous_start is not None:
+                ranges.append((period.previous_start, period.previous_end))
+            for first, last in ranges:
+                for sql in ZONE_FLOOR_SQL.values():
+                    c.execute(sql, {"op": operation.pk, "first": first, "last": last,
+                                    "zone": zone})  # fmt: skip
+                    c.fetchall()
+
+
+def daily_task(operation: Operation, day: dt.date, limit: int) -> None:
+    """The whole daily task per zone: build_for_day of every summarised unit of the zone
+    (Polda, Polres, Polsek: daily, week and phase to date), as the beat's build_due queues
+    it. With --task-limit only an even sample of each kind is built and the time scaled
+    by the kind's count."""
+    from summaries import selectors
+
+    phases = list(Phase.objects.filter(operation=operation).on(day))
+    in_periods = [periods.daily(operation, day), periods.weekly(operation, day)] + [
+        periods.for_phase(operation, p, day) for p in phases
+    ]
+    for zone in selectors.zones_of(operation):
+        units = list(
+            selectors.summarised_units(operation).filter(time_zone=zone)
+            .exclude(kind=UnitKind.MABES).order_by("path")
+        )  # fmt: skip
+        total, built, counted = 0.0, 0, 0
+        for kind in (UnitKind.POLDA, UnitKind.POLRES, UnitKind.POLSEK):
+            mine = [u for u in units if u.kind == kind]
+            if not mine:
+                continue
+            step = max(1, len(mine) // limit) if limit else 1
+            sample = mine[::step]
+            t = time.perf_counter()
+            for unit in sample:
+                built += len(services.build_for_day(operation=operation, unit=unit, day=day))
+            total += (time.perf_counter() - t) * len(mine) / len(sample)
+            counted += len(sample)
+        f = _best(lambda zone=zone: zone_floor(operation, zone, in_periods), 1)
+        _figure(f"daily task {zone} ({len(units)} units)", total, f)
+        print(f"    {counted} units built ({built} summaries), time scaled to all", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument(
@@ -209,6 +279,9 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--late-only", action="store_true", help="only the late report")
+    parser.add_argument("--no-task", action="store_true", help="skip the whole daily task")
+    parser.add_argument("--task-limit", type=int, default=40,
+                        help="units of each kind per zone built for the daily task (0: all)")  # fmt: skip
     parser.add_argument("-v", action="store_true", help="time each summary rebuilt")
     args = parser.parse_args()
     if args.generate:
@@ -229,10 +302,15 @@ def main() -> None:
     ]
     phase = max(phases, key=lambda p: (min(p.end_date, last.report_date) - p.start_date).days)
     day = min(phase.end_date, last.report_date)
+    # The lopsided Polda: the one with the most units below it.
+    polda = max(
+        tree.in_subtree(Unit.objects.filter(kind=UnitKind.POLDA), mabes, ""),
+        key=lambda u: tree.in_subtree(Unit.objects.all(), u, "").count(),
+    )
     print(
         f"operation {operation.code}: {tree.in_subtree(Unit.objects.all(), mabes, '').count()}"
         f" units, {DailyReport.objects.filter(operation=operation).count()} reports;"
-        f" day {day}, phase {phase.name} ({phase.start_date}..{day})"
+        f" day {day}, phase {phase.name} ({phase.start_date}..{day}); {_load()}"
     )
     if args.late_only:
         late_report(operation, day, args.repeat, args.v)
@@ -241,24 +319,26 @@ def main() -> None:
     weekly = periods.weekly(operation, day)
     in_phase = periods.for_phase(operation, phase, day)
 
-    def build(period):
+    def build(unit, period):
         return lambda: services.summary_build(
-            operation=operation, unit=mabes, period=period, full=True
+            operation=operation, unit=unit, period=period, full=True
         )
 
-    results = []
-    for name, period in [("daily", daily), ("weekly", weekly), ("phase", in_phase)]:
-        f = _best(lambda period=period: floor(operation, mabes, period), args.repeat)
-        b = _best(build(period), args.repeat)
-        results.append((name, f, b))
-        print(f"Mabes {name:6s} summary: {b * 1000:8.1f} ms, floor {f * 1000:8.1f} ms, "
-              f"ratio {b / f:5.2f}×")  # fmt: skip
-    f_all = sum(r[1] for r in results)
-    b_all = sum(r[2] for r in results)
-    t_task = _best(lambda: services.build_for_day(operation=operation, unit=mabes, day=day), 1)
-    print(f"whole daily task (Mabes daily + week + phase): {b_all * 1000:.1f} ms built "
-          f"({t_task * 1000:.1f} ms through build_for_day), floor {f_all * 1000:.1f} ms, "
-          f"ratio {b_all / f_all:.2f}×")  # fmt: skip
+    for name, unit, period in [
+        ("Mabes daily", mabes, daily),
+        (f"{polda.name} daily", polda, daily),
+        ("Mabes weekly", mabes, weekly),
+        (f"{polda.name} weekly", polda, weekly),
+        (f"Mabes phase ({in_phase.days} d)", mabes, in_phase),
+    ]:
+        # Interleaved, best of each: the floor and the build see the same machine.
+        f = b = float("inf")
+        for _ in range(args.repeat):
+            f = min(f, _best(lambda u=unit, p=period: floor(operation, u, p), 1))
+            b = min(b, _best(build(unit, period), 1))
+        _figure(f"{name} summary", b, f)
+    if not args.no_task:
+        daily_task(operation, day, args.task_limit)
     late_report(operation, day, args.repeat, args.v)
 
 
@@ -313,6 +393,7 @@ def late_report(operation: Operation, day: dt.date, repeat: int, verbose: bool =
         f"one late report ({report.unit.code}): {len(marked)} summaries; incremental "
         f"{incremental * 1000:.1f} ms / {n_incremental} queries, in full "
         f"{t_full * 1000:.1f} ms / {n_full} queries, ratio {incremental / t_full * 100:.1f} %"
+        f"  ({_load()})"
     )
 
 

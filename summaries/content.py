@@ -1,9 +1,10 @@
 """The figures of one rekap anev: in full from the period's rows, or after a late report
 from the changed units only.
 
-A full build reads the subtree's units once and the period's reports, activities and
-incidents (and the comparison period's) grouped per unit: a fixed number of queries,
-each bounded by the period's dates through an index, never by the operation's age. The
+A full build groups the period's reports, activities and incidents (and the comparison
+period's) per unit on the server and sums them there by the child-prefix key
+(summaries.rollup): a fixed number of queries, each bounded by the period's dates
+through an index, never by the operation's age, and no Python loop over the units. The
 per-unit parts and their sums (summaries.accumulate) are stored beside the summary, so a
 late or corrected report re-reads only its unit's rows over the period and swaps that
 unit's part: the same content as a full build, byte for byte (a test holds it).
@@ -16,12 +17,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
+
 from operations import tree
 from operations.models import Operation, Unit
-from summaries import accumulate, parts, state
+from summaries import accumulate, parts, rollup, state
 from summaries.parts import REPORTED, child_key
 
-__all__ = ["REPORTED", "Built", "build_content", "build_full", "build_incremental"]
+__all__ = [
+    "REPORTED",
+    "Built",
+    "build_content",
+    "build_full",
+    "build_full_in_python",
+    "build_incremental",
+]
 
 # Above this many changed units a full build is cheaper than swapping parts.
 INCREMENTAL_MAX_UNITS = 200
@@ -30,15 +40,27 @@ INCREMENTAL_MAX_UNITS = 200
 @dataclass
 class Built:
     content: dict[str, Any]
-    # Parts grouped by the child key they roll up to: {key: {unit id: part}}.
-    buckets: dict[str, dict[str, parts.Part]]
+    # Parts grouped by the child key they roll up to: {key: {unit id: part}}; None after
+    # a full build in SQL (the parts are still on the server: summaries.rollup).
+    buckets: dict[str, dict[str, parts.Part]] | None
     acc: accumulate.Acc
     # The keys whose buckets an incremental build replaced (None: a full build).
     replaced: tuple[str, ...] | None = None
 
 
 def build_full(*, operation: Operation, unit: Unit, period) -> Built:
-    """Every unit's part over the period, summed. About 10 queries, whatever the size."""
+    """Every unit's part over the period, summed in SQL (summaries.rollup): about 15
+    queries whatever the size, no Python loop over the units. The parts stay on the
+    server (`buckets` None) until `state.store` writes them in the same transaction."""
+    with transaction.atomic():
+        acc = rollup.build_acc(operation=operation, unit=unit, period=period)
+    content = accumulate.render(acc=acc, operation=operation, unit=unit, period=period)
+    return Built(content, None, acc)
+
+
+def build_full_in_python(*, operation: Operation, unit: Unit, period) -> Built:
+    """The same build with the parts read per unit and summed in Python (the reference
+    the SQL build is tested against; the incremental build swaps parts the same way)."""
     meta = parts.units_meta(tree.in_subtree(Unit.objects.all(), unit, ""), operation)
     unit_parts = parts.unit_parts(operation, unit, period)
     acc = accumulate.fold(

@@ -10,6 +10,7 @@ import json
 
 from django.db import connection
 
+from summaries import rollup
 from summaries.models import SummaryPart, SummaryState
 
 VERSION = 2
@@ -54,6 +55,10 @@ def store(summary_id: int, built, *, acc_text: str | None = None) -> None:
     if built.replaced is not None:
         rows = rows.filter(key__in=list(built.replaced))
     rows._raw_delete(rows.db)
+    if built.buckets is None:  # a full build in SQL: its parts are on the server
+        with connection.cursor() as cursor:
+            rollup.store_parts(cursor, summary_id)
+        return
     rows = [(summary_id, k, dump(v)) for k, v in built.buckets.items() if v]
     if rows:
         # executemany, not bulk_create: on PostgreSQL that sends one array literal per
