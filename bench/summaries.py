@@ -29,6 +29,8 @@ import sys
 import time
 from pathlib import Path
 
+from pamilu import actors
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pamilu.settings")
 os.environ.setdefault("DEBUG", "true")
@@ -243,7 +245,12 @@ def main() -> None:
 
     def build(period):
         return lambda: services.summary_build(
-            operation=operation, unit=mabes, period=period, full=True
+            operation=operation,
+            unit=mabes,
+            period=period,
+            full=True,
+            by=actors.TASKS,
+            channel="system",
         )
 
     results = []
@@ -255,7 +262,12 @@ def main() -> None:
               f"ratio {b / f:5.2f}×")  # fmt: skip
     f_all = sum(r[1] for r in results)
     b_all = sum(r[2] for r in results)
-    t_task = _best(lambda: services.build_for_day(operation=operation, unit=mabes, day=day), 1)
+    t_task = _best(
+        lambda: services.build_for_day(
+            operation=operation, unit=mabes, day=day, by=actors.TASKS, channel="system"
+        ),
+        1,
+    )
     print(f"whole daily task (Mabes daily + week + phase): {b_all * 1000:.1f} ms built "
           f"({t_task * 1000:.1f} ms through build_for_day), floor {f_all * 1000:.1f} ms, "
           f"ratio {b_all / f_all:.2f}×")  # fmt: skip
@@ -272,13 +284,21 @@ def late_report(operation: Operation, day: dt.date, repeat: int, verbose: bool =
     )
     chain = report.unit.ancestors(include_self=True)
     for unit in chain:
-        services.build_for_day(operation=operation, unit=unit, day=day)
-        services.build_for_day(operation=operation, unit=unit, day=day + dt.timedelta(days=1))
+        services.build_for_day(
+            operation=operation, unit=unit, day=day, by=actors.TASKS, channel="system"
+        )
+        services.build_for_day(
+            operation=operation,
+            unit=unit,
+            day=day + dt.timedelta(days=1),
+            by=actors.TASKS,
+            channel="system",
+        )
     with transaction.atomic():
         DailyReport.objects.filter(pk=report.pk).update(
             status="submitted", is_late=True, personnel_on_duty=report.personnel_on_duty + 7
         )
-        services.mark_stale_for_report(report=report)
+        services.mark_stale_for_report(report=report, by=actors.SYSTEM, channel="system")
         marked = list(
             Summary.objects.filter(stale_marks__gt=0)
             .exclude(stale_marks=0)
@@ -293,7 +313,7 @@ def late_report(operation: Operation, day: dt.date, repeat: int, verbose: bool =
         if verbose:
             for s in marked:
                 t1 = time.perf_counter()
-                services.summary_rebuild(summary=s)
+                services.summary_rebuild(summary=s, by=actors.TASKS, channel="system")
                 print(f"  one by one: {s.unit.code} {s.period_kind} {s.period_start}: "
                       f"{(time.perf_counter() - t1) * 1000:.1f} ms")  # fmt: skip
         n_incremental = len(q)
@@ -302,7 +322,12 @@ def late_report(operation: Operation, day: dt.date, repeat: int, verbose: bool =
         def full():
             for s in marked:
                 services.summary_build(
-                    operation=s.operation, unit=s.unit, period=services.period_of(s), full=True
+                    operation=s.operation,
+                    unit=s.unit,
+                    period=services.period_of(s),
+                    full=True,
+                    by=actors.TASKS,
+                    channel="system",
                 )
 
         with CaptureQueriesContext(connection) as q:

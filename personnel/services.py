@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record, save_audited
-from operations import tree
 from operations.models import Event, Operation, Post, PostKind, TaskForce, Unit
+from pamilu.actors import Actor, ChannelName
+from pamilu.scoping import can_deploy, check_deploy, check_write_for_unit
 from personnel.models import (
     DEPLOYMENT_OVERLAP_CONSTRAINT,
     Apel,
@@ -39,9 +37,10 @@ def personnel_create(
     nrp: str | None = None,
     nip: str | None = None,
     position: str = "",
-    by=None,
-    channel: str = "system",
+    by: Actor,
+    channel: ChannelName,
 ) -> Personnel:
+    check_write_for_unit(by, unit)
     person = Personnel(
         name=name, rank=rank, unit=unit, nrp=nrp or None, nip=nip or None, position=position
     )
@@ -60,8 +59,8 @@ def warrant_issue(
     operation: Operation,
     subject: str = "",
     assignments: Iterable[dict] = (),
-    by=None,
-    channel: str = "system",
+    by: Actor,
+    channel: ChannelName,
 ) -> Warrant:
     """Issue a sprin and assign the people it names.
 
@@ -69,6 +68,7 @@ def warrant_issue(
     "task_force": TaskForce | None, "role": str}``; BKO is marked when the person's
     home unit differs from the unit they serve under.
     """
+    check_write_for_unit(by, issuing_unit)
     warrant = Warrant(
         number=number, date=date, issuing_unit=issuing_unit, operation=operation, subject=subject
     )
@@ -96,9 +96,10 @@ def assignment_add(
     unit: Unit,
     task_force: TaskForce | None = None,
     role: str = "",
-    by=None,
-    channel: str = "system",
+    by: Actor,
+    channel: ChannelName,
 ) -> Assignment:
+    check_write_for_unit(by, warrant.issuing_unit)
     if task_force is not None and task_force.operation_id != warrant.operation_id:
         raise ValidationError({"task_force": "Satgas bukan bagian dari operasi sprin ini."})
     if Assignment.objects.filter(operation=warrant.operation, personnel=personnel).exists():
@@ -127,10 +128,13 @@ def assignment_add(
 
 
 @transaction.atomic
-def personnel_update(*, person: Personnel, by=None, channel: str = "system", **fields) -> Personnel:
+def personnel_update(*, person: Personnel, by: Actor, channel: ChannelName, **fields) -> Personnel:
     """Change a person's record (name, rank, unit, position, phone, is_active, NRP/NIP)."""
+    check_write_for_unit(by, person.unit)
     for key, value in fields.items():
         setattr(person, key, value or None if key in ("nrp", "nip") else value)
+    if "unit" in fields:
+        check_write_for_unit(by, person.unit)
     return save_audited(person, by=by, channel=channel, action="personnel.update")
 
 
@@ -196,8 +200,8 @@ def deployment_create(
     group: PostGroup | None = None,
     event: Event | None = None,
     note: str = "",
-    by=None,
-    channel: str = "system",
+    by: Actor,
+    channel: ChannelName,
 ) -> Deployment:
     """Deploy the person of `assignment` to one post, TPS group or event for [starts_at, ends_at).
 
@@ -207,6 +211,7 @@ def deployment_create(
     writes that bypass this function.
     """
     unit = _target_unit(post=post, group=group, event=event)
+    check_deploy(by, unit)
     target = post or group or event
     if starts_at is None or ends_at is None or ends_at <= starts_at:
         raise ValidationError({"ends_at": _("Waktu selesai harus setelah waktu mulai.")})
@@ -273,7 +278,8 @@ def deployment_create(
 
 
 @transaction.atomic
-def deployment_cancel(*, deployment: Deployment, by=None, channel: str = "system") -> None:
+def deployment_cancel(*, deployment: Deployment, by: Actor, channel: ChannelName) -> None:
+    check_deploy(by, deployment.unit)
     record(
         actor=by,
         channel=channel,
@@ -300,91 +306,6 @@ def deployment_cancel(*, deployment: Deployment, by=None, channel: str = "system
         group.delete()
 
 
-@dataclass
-class ImportResult:
-    created: list[Deployment] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, message)
-
-
-IMPORT_COLUMNS = ["nrp", "pos", "kegiatan", "mulai", "selesai", "catatan"]
-
-
-def _parse_instant(value: str, unit: Unit) -> dt.datetime:
-    """ISO date-time; without an offset it is read in the unit's local time zone."""
-    parsed = dt.datetime.fromisoformat(value.strip())
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=unit.zone)
-    return parsed
-
-
-def deployments_import(
-    *, operation: Operation, within: Unit, text: str, by=None, channel: str = "import"
-) -> ImportResult:
-    """Import deployments from CSV (columns: nrp, pos, kegiatan, mulai, selesai, catatan).
-
-    `pos` is a post code, `kegiatan` an event id (one of the two). Each line goes through
-    `deployment_create` on its own; a refused line (e.g. a clash) is reported with its
-    line number and the others are kept.
-    """
-    result = ImportResult()
-    reader = csv.DictReader(io.StringIO(text))
-    missing = {"nrp", "mulai", "selesai"} - set(reader.fieldnames or [])
-    if missing:
-        result.errors.append((1, _("Kolom wajib tidak ada: %s") % ", ".join(sorted(missing))))
-        return result
-    for line, row in enumerate(reader, start=2):
-        try:
-            result.created.append(
-                _import_row(operation=operation, within=within, row=row, by=by, channel=channel)
-            )
-        except ValidationError as exc:
-            messages = exc.messages
-            result.errors.append((line, " ".join(messages)))
-        except ValueError as exc:
-            result.errors.append((line, _("Format waktu tidak dikenal: %s") % exc))
-    return result
-
-
-def _import_row(*, operation, within, row, by, channel) -> Deployment:
-    nrp = (row.get("nrp") or "").strip()
-    assignment = (
-        Assignment.objects.select_related("personnel", "unit")
-        .filter(tree.subtree_q(within, "unit"), operation=operation, personnel__nrp=nrp)
-        .first()
-    )
-    if assignment is None:
-        raise ValidationError(
-            _("NRP %(nrp)s tidak bertugas dalam operasi ini di wilayah %(unit)s.")
-            % {"nrp": nrp, "unit": within}
-        )
-    post = event = None
-    post_code = (row.get("pos") or "").strip()
-    event_id = (row.get("kegiatan") or "").strip()
-    if post_code:
-        post = Post.objects.filter(
-            tree.subtree_q(within, "unit"), operation=operation, code=post_code
-        ).first()
-        if post is None:
-            raise ValidationError(_("Pos %s tidak ditemukan.") % post_code)
-    elif event_id.isascii() and event_id.isdigit():
-        event = Event.objects.filter(
-            tree.subtree_q(within, "unit"), operation=operation, pk=int(event_id)
-        ).first()
-        if event is None:
-            raise ValidationError(_("Kegiatan %s tidak ditemukan.") % event_id)
-    target_unit = (post or event).unit if (post or event) else within
-    return deployment_create(
-        assignment=assignment,
-        post=post,
-        event=event,
-        starts_at=_parse_instant(row.get("mulai") or "", target_unit),
-        ends_at=_parse_instant(row.get("selesai") or "", target_unit),
-        note=(row.get("catatan") or "").strip(),
-        by=by,
-        channel=channel,
-    )
-
-
 @transaction.atomic
 def post_group_create(
     *,
@@ -393,10 +314,11 @@ def post_group_create(
     vulnerability: str,
     name: str,
     posts: list[Post],
-    by=None,
-    channel: str = "system",
+    by: Actor,
+    channel: ChannelName,
 ) -> PostGroup:
     """Group nearby TPS of one level under `unit` to be guarded together."""
+    check_deploy(by, unit)
     if not posts:
         raise ValidationError({"posts": _("Kelompok TPS memerlukan sedikitnya satu TPS.")})
     for post in posts:
@@ -447,11 +369,13 @@ def apel_record(
     kind: str = "kesiapan",
     commander: str = "",
     note: str = "",
-    by=None,
-    channel: str = "system",
+    by: Actor,
+    channel: ChannelName,
 ) -> Apel:
     """Record an apel: `strength` has total, present and the absences by reason; each item
     of `equipment` is ``{"item": "r2", "label": "", "ready": 10, "not_ready": 2}``."""
+    if not can_deploy(by, unit):
+        raise PermissionDenied(_("Anda tidak berwenang mencatat apel untuk satuan ini."))
     apel = Apel(
         operation=operation,
         unit=unit,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from audit.services import record
 from operations import clock
 from operations.models import Operation, Unit
+from pamilu.actors import Actor, ChannelName
 from pamilu.scoping import can_review_unit, can_write_for_unit
 from reports import facts, items, notify, rules
 from reports.limits import RETURN_REASON_MAX
@@ -178,8 +179,8 @@ def report_create(
     *,
     operation: Operation,
     unit: Unit,
-    by,
-    channel: str,
+    by: Actor,
+    channel: ChannelName,
     report_date: dt.date | None = None,
     activities: list[dict] | None = None,
     incidents: list[dict] | None = None,
@@ -251,8 +252,8 @@ def report_create(
 def report_update(
     *,
     report: DailyReport,
-    by,
-    channel: str,
+    by: Actor,
+    channel: ChannelName,
     activities: list[dict] | None = None,
     incidents: list[dict] | None = None,
     **fields,
@@ -304,7 +305,7 @@ def _claim(
 
 @transaction.atomic
 def report_submit(
-    *, report: DailyReport, by, channel: str, confirm_warnings: Iterable[str] = ()
+    *, report: DailyReport, by: Actor, channel: ChannelName, confirm_warnings: Iterable[str] = ()
 ) -> DailyReport:
     """Send a draft, or send a returned report again. After the deadline it is marked late
     (by the first submission only), never refused.
@@ -357,12 +358,14 @@ def report_submit(
     )
     # the answer shows them without a read-back
     facts.hold_items(fresh, "flags", sorted(written, key=lambda flag: flag.code))
-    mark_stale_for_report(report=fresh)
+    mark_stale_for_report(report=fresh, by=by, channel=channel)
     return fresh
 
 
 @transaction.atomic
-def report_return(*, report: DailyReport, by, channel: str, reason: str) -> DailyReport:
+def report_return(
+    *, report: DailyReport, by: Actor, channel: ChannelName, reason: str
+) -> DailyReport:
     """A reviewer of an ancestor unit sends a submitted report back with a reason."""
     _check_reviewer(by, report)
     reason = (reason or "").strip()
@@ -393,13 +396,13 @@ def report_return(*, report: DailyReport, by, channel: str, reason: str) -> Dail
             "return_reason": [report.return_reason, reason],
         },
     )
-    mark_stale_for_report(report=fresh)
+    mark_stale_for_report(report=fresh, by=by, channel=channel)
     transaction.on_commit(lambda: notify.report_returned(report_id=fresh.pk))
     return fresh
 
 
 @transaction.atomic
-def report_accept(*, report: DailyReport, by, channel: str) -> DailyReport:
+def report_accept(*, report: DailyReport, by: Actor, channel: ChannelName) -> DailyReport:
     """A reviewer of an ancestor unit accepts a submitted report."""
     _check_reviewer(by, report)
     now = timezone.now()
@@ -419,7 +422,7 @@ def report_accept(*, report: DailyReport, by, channel: str) -> DailyReport:
         obj=fresh,
         changes={"status": [ReportStatus.SUBMITTED, ReportStatus.ACCEPTED]},
     )
-    mark_stale_for_report(report=fresh)
+    mark_stale_for_report(report=fresh, by=by, channel=channel)
     return fresh
 
 

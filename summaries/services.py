@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 from functools import partial
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
@@ -19,10 +20,14 @@ from accounts.models import Role, User
 from audit.services import record
 from operations import clock
 from operations.models import Operation, Phase, Unit
+from pamilu.actors import Actor, ChannelName
 from summaries import periods, selectors, state
 from summaries.content import build_full, build_incremental
 from summaries.models import DirtyUnit, Notice, NoticeKind, PeriodKind, Summary
 from summaries.periods import Period
+
+if TYPE_CHECKING:
+    from reports.models import DailyReport
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +55,13 @@ def _key(operation: Operation, unit: Unit, period: Period) -> dict:
 
 @transaction.atomic
 def summary_build(
-    *, operation: Operation, unit: Unit, period: Period, full: bool = False
+    *,
+    operation: Operation,
+    unit: Unit,
+    period: Period,
+    by: Actor,
+    channel: ChannelName,
+    full: bool = False,
 ) -> Summary | None:
     """Build (or rebuild) one summary in one transaction: an upsert on its unique key.
 
@@ -124,8 +135,8 @@ def summary_build(
         DirtyUnit.objects.filter(pk__in=[pk for pk, _ in dirty]).delete()
     if changed:
         record(
-            actor=None,
-            channel="system",
+            actor=by,
+            channel=channel,
             action="summary.build" if created else "summary.rebuild",
             obj=current,
             changes={
@@ -163,26 +174,31 @@ def period_of(summary: Summary) -> Period:
     return periods.for_phase(summary.operation, summary.phase, summary.through)
 
 
-def summary_rebuild(*, summary: Summary) -> Summary | None:
-    return summary_build(operation=summary.operation, unit=summary.unit, period=period_of(summary))
-
-
-def build_for_day(*, operation: Operation, unit: Unit, day: dt.date) -> list[Summary]:
-    """The daily summary of `day`, and the week and phase(s) to date, for one unit."""
-    built = [summary_build(operation=operation, unit=unit, period=periods.daily(operation, day))]
-    built.append(
-        summary_build(operation=operation, unit=unit, period=periods.weekly(operation, day))
+def summary_rebuild(*, summary: Summary, by: Actor, channel: ChannelName) -> Summary | None:
+    return summary_build(
+        operation=summary.operation,
+        unit=summary.unit,
+        period=period_of(summary),
+        by=by,
+        channel=channel,
     )
+
+
+def build_for_day(
+    *, operation: Operation, unit: Unit, day: dt.date, by: Actor, channel: ChannelName
+) -> list[Summary]:
+    """The daily summary of `day`, and the week and phase(s) to date, for one unit."""
+    periods_of_day = [periods.daily(operation, day), periods.weekly(operation, day)]
     for phase in Phase.objects.filter(operation=operation).on(day).order_by("start_date", "id"):
-        built.append(
-            summary_build(
-                operation=operation, unit=unit, period=periods.for_phase(operation, phase, day)
-            )
-        )
+        periods_of_day.append(periods.for_phase(operation, phase, day))
+    built = [
+        summary_build(operation=operation, unit=unit, period=period, by=by, channel=channel)
+        for period in periods_of_day
+    ]
     return [s for s in built if s is not None]
 
 
-def mark_stale_for_report(*, report) -> None:
+def mark_stale_for_report(*, report: DailyReport, by: Actor, channel: ChannelName) -> None:
     """Mark the summaries that include `report` stale, up the chain.
 
     Called by reports.services inside the transaction of every report transition
@@ -244,7 +260,7 @@ def enqueue_rebuild(ids: list[int]) -> None:
         logger.warning("could not queue rebuild of summaries %s; beat will", ids, exc_info=True)
 
 
-def rebuild_stale(*, limit: int = 500) -> int:
+def rebuild_stale(*, by: Actor, channel: ChannelName, limit: int = 500) -> int:
     """Rebuild stale summaries (oldest period first). Returns how many were rebuilt."""
     from summaries import batch
 
@@ -266,7 +282,7 @@ def _create_notices(rows: list[Notice]) -> int:
     return Notice.objects.count() - before
 
 
-def send_reminders(*, now: dt.datetime | None = None) -> int:
+def send_reminders(*, by: Actor, channel: ChannelName, now: dt.datetime | None = None) -> int:
     """Before the deadline, remind every unit that has not reported yet (level 0)."""
     now = now or timezone.now()
     window = dt.timedelta(minutes=settings.PAMILU_REMINDER_MINUTES_BEFORE_DEADLINE)
@@ -293,11 +309,11 @@ def send_reminders(*, now: dt.datetime | None = None) -> int:
                     )
                 )
     created = _create_notices(rows)
-    email_open_notices(now=now)
+    email_open_notices(now=now, by=by, channel=channel)
     return created
 
 
-def escalate(*, now: dt.datetime | None = None) -> int:
+def escalate(*, by: Actor, channel: ChannelName, now: dt.datetime | None = None) -> int:
     """After the deadline (+ the configured delay), escalate a missing report one unit up,
     and after twice the delay, two units up. Looks at the last two closed days."""
     now = now or timezone.now()
@@ -336,11 +352,11 @@ def escalate(*, now: dt.datetime | None = None) -> int:
                             )
                         )
     created = _create_notices(rows)
-    email_open_notices(now=now)
+    email_open_notices(now=now, by=by, channel=channel)
     return created
 
 
-def email_open_notices(*, now: dt.datetime | None = None) -> int:
+def email_open_notices(*, by: Actor, channel: ChannelName, now: dt.datetime | None = None) -> int:
     """E-mail notices not yet e-mailed, when a real e-mail backend is configured."""
     if not _email_enabled():
         return 0
@@ -405,7 +421,7 @@ def _notice_text(notice: Notice) -> tuple[str, str]:
     return subject, body
 
 
-def notice_acknowledge(*, notice: Notice, by, channel: str = "web") -> bool:
+def notice_acknowledge(*, notice: Notice, by: Actor, channel: ChannelName) -> bool:
     """Close an open notice. Returns False when someone acknowledged it already."""
     with transaction.atomic():
         now = timezone.now()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from operations.models import Operation, Phase, Unit, UnitKind
+from pamilu import actors
 from summaries import periods
 from summaries.services import summary_build
 
@@ -38,17 +39,33 @@ def build(
         day = first
         weeks: dict[dt.date, dt.date] = {}
         while day <= last:
-            summary_build(operation=operation, unit=unit, period=periods.daily(operation, day))
+            summary_build(
+                operation=operation,
+                unit=unit,
+                period=periods.daily(operation, day),
+                by=actors.TESTBED,
+                channel="system",
+            )
             weeks[day - dt.timedelta(days=day.weekday())] = day
             built += 1
             day += dt.timedelta(days=1)
         for through in weeks.values():
-            summary_build(operation=operation, unit=unit, period=periods.weekly(operation, through))
+            summary_build(
+                operation=operation,
+                unit=unit,
+                period=periods.weekly(operation, through),
+                by=actors.TESTBED,
+                channel="system",
+            )
             built += 1
         for phase in phases:
             if phase.start_date <= last:
                 summary_build(
-                    operation=operation, unit=unit, period=periods.for_phase(operation, phase, last)
+                    operation=operation,
+                    unit=unit,
+                    period=periods.for_phase(operation, phase, last),
+                    by=actors.TESTBED,
+                    channel="system",
                 )
                 built += 1
     return built

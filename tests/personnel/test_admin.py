@@ -2,6 +2,7 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from operations.models import Vulnerability
+from pamilu import actors
 from personnel.models import Deployment
 from personnel.services import apel_record, deployment_create
 from tests.personnel.helpers import assigned, at, tps
@@ -49,6 +50,8 @@ def test_admin_apel_and_groups_pages(client, personas, tree, operation):
         held_at=at(1, 0),
         strength={"total": 3, "present": 3},
         equipment=[{"item": "r2", "ready": 2}],
+        by=actors.SYSTEM,
+        channel="system",
     )
     client.force_login(personas.admin)
     assert client.get(reverse("admin:personnel_apel_changelist")).status_code == 200
@@ -57,6 +60,13 @@ def test_admin_apel_and_groups_pages(client, personas, tree, operation):
     assert client.get(reverse("admin:personnel_postgroup_changelist")).status_code == 200
     budi = assigned(operation, tree.sirimau)
     (post,) = tps(operation, tree.sirimau, Vulnerability.RAWAN, 1)
-    deployment_create(assignment=budi, post=post, starts_at=at(1, 0), ends_at=at(1, 1))
+    deployment_create(
+        assignment=budi,
+        post=post,
+        starts_at=at(1, 0),
+        ends_at=at(1, 1),
+        by=actors.SYSTEM,
+        channel="system",
+    )
     listing = client.get(reverse("admin:personnel_deployment_changelist"))
     assert post.name in listing.content.decode()
