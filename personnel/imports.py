@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from audit.services import record
 from operations import tree
 from operations.models import Event, Operation, Post, Unit
-from pamilu.actors import Actor, ChannelName
+from pamilu.actors import Actor, ChannelName, user_of
 from pamilu.api.csvfile import ImportReport, RowError, read_rows
 from pamilu.scoping import can_write_for_unit, check_deploy, visible_units
 from personnel.models import Assignment, Deployment, Personnel, Rank
@@ -136,8 +136,9 @@ def import_personnel(
             actor=by,
             channel=channel,
             action="personnel.import",
-            obj=by,
-            unit=by.unit,
+            # The entry hangs on the importing user (a system actor: on the first person).
+            obj=user_of(by) or people[0],
+            unit=getattr(user_of(by), "unit", None),
             changes={
                 "written": len(people),
                 "refused_lines": report.refused_lines,

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record, save_audited
 from operations.models import Event, Operation, Post, PostKind, TaskForce, Unit
-from pamilu.actors import Actor, ChannelName
+from pamilu.actors import Actor, ChannelName, user_of
 from pamilu.scoping import can_deploy, check_deploy, check_write_for_unit
 from personnel.models import (
     DEPLOYMENT_OVERLAP_CONSTRAINT,
@@ -58,7 +60,7 @@ def warrant_issue(
     issuing_unit: Unit,
     operation: Operation,
     subject: str = "",
-    assignments: Iterable[dict] = (),
+    assignments: Iterable[dict[str, Any]] = (),
     by: Actor,
     channel: ChannelName,
 ) -> Warrant:
@@ -128,7 +130,9 @@ def assignment_add(
 
 
 @transaction.atomic
-def personnel_update(*, person: Personnel, by: Actor, channel: ChannelName, **fields) -> Personnel:
+def personnel_update(
+    *, person: Personnel, by: Actor, channel: ChannelName, **fields: Any
+) -> Personnel:
     """Change a person's record (name, rank, unit, position, phone, is_active, NRP/NIP)."""
     check_write_for_unit(by, person.unit)
     for key, value in fields.items():
@@ -163,7 +167,9 @@ def clash_message(existing: Deployment) -> str:
     }
 
 
-def overlapping(personnel_id: int, starts_at: dt.datetime, ends_at: dt.datetime):
+def overlapping(
+    personnel_id: int, starts_at: dt.datetime, ends_at: dt.datetime
+) -> QuerySet[Deployment]:
     """Deployments of the person whose half-open span [start, end) meets [starts_at, ends_at)."""
     return (
         Deployment.objects.filter(
@@ -213,6 +219,7 @@ def deployment_create(
     unit = _target_unit(post=post, group=group, event=event)
     check_deploy(by, unit)
     target = post or group or event
+    assert target is not None  # _target_unit refused anything but exactly one
     if starts_at is None or ends_at is None or ends_at <= starts_at:
         raise ValidationError({"ends_at": _("Waktu selesai harus setelah waktu mulai.")})
     if target.operation_id != assignment.operation_id:
@@ -365,7 +372,7 @@ def apel_record(
     unit: Unit,
     held_at: dt.datetime,
     strength: dict[str, int],
-    equipment: Iterable[dict] = (),
+    equipment: Iterable[dict[str, Any]] = (),
     kind: str = "kesiapan",
     commander: str = "",
     note: str = "",
@@ -383,7 +390,7 @@ def apel_record(
         held_at=held_at,
         commander=commander,
         note=note,
-        created_by=by if getattr(by, "is_authenticated", False) else None,
+        created_by=user_of(by),
         **{name: strength.get(name, 0) for name in STRENGTH_FIELDS},
     )
     apel.full_clean(exclude=["created_by"])

@@ -59,8 +59,9 @@ def plotting_confirm(
     }
     created = 0
     for number, item in enumerate(items, start=1):
-        group_posts = [posts.get(pid) for pid in item.get("posts", [])]
-        if not group_posts or None in group_posts:
+        named = [posts.get(pid) for pid in item.get("posts", [])]
+        group_posts = [p for p in named if p is not None]
+        if not group_posts or len(group_posts) != len(named):
             raise ValidationError(
                 _("Kelompok %(n)s: sebagian TPS sudah dipetakan atau bukan wilayah %(unit)s.")
                 % {"n": number, "unit": polres}
@@ -68,8 +69,9 @@ def plotting_confirm(
         level = group_posts[0].vulnerability
         unit = group_posts[0].unit
         pattern = pattern_for(patterns, unit, level)
-        staff = [assignments.get(sid) for sid in item.get("staff", [])]
-        if None in staff:
+        named_staff = [assignments.get(sid) for sid in item.get("staff", [])]
+        staff = [a for a in named_staff if a is not None]
+        if len(staff) != len(named_staff):
             raise ValidationError(_("Kelompok %(n)s: personel tidak dikenal.") % {"n": number})
         if (
             pattern is None

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import record
-from pamilu.actors import Actor, ChannelName
+from pamilu.actors import Actor, ChannelName, user_of
 from reports.models import Attachment, DailyReport
 
 
@@ -95,7 +95,7 @@ def attachment_add(*, report: DailyReport, by: Actor, channel: ChannelName, uplo
         original_name=original,
         content_type=mime,
         size=upload.size,
-        uploaded_by=by,
+        uploaded_by=user_of(by),
     )
     attachment.file.save(f"upload.{extension}", ContentFile(upload.read()), save=False)
     attachment.save()

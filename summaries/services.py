@@ -7,7 +7,7 @@ import hashlib
 import json
 import logging
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
@@ -16,11 +16,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import User
 from audit.services import record
 from operations import clock
 from operations.models import Operation, Phase, Unit
-from pamilu.actors import Actor, ChannelName
+from pamilu.actors import Actor, ChannelName, user_of
+from pamilu.roles import Role
 from summaries import periods, selectors, state
 from summaries.content import build_full, build_incremental
 from summaries.models import DirtyUnit, Notice, NoticeKind, PeriodKind, Summary
@@ -37,7 +38,7 @@ TO_DATE_KINDS = {PeriodKind.WEEKLY, PeriodKind.PHASE}
 REBUILD_DELAY_SECONDS = 20
 
 
-def _key(operation: Operation, unit: Unit, period: Period) -> dict:
+def _key(operation: Operation, unit: Unit, period: Period) -> dict[str, Any]:
     if period.kind == PeriodKind.PHASE:
         return {
             "operation": operation,
@@ -148,7 +149,7 @@ def summary_build(
     return current
 
 
-def content_hash(content: dict, acc_text: str) -> str:
+def content_hash(content: dict[str, Any], acc_text: str) -> str:
     """A fingerprint of the content: the sums it is rendered from (already JSON text)
     and its heading; cheaper than serialising a national content again."""
     head = {k: content[k] for k in ("operation", "unit", "period")}
@@ -171,6 +172,7 @@ def period_of(summary: Summary) -> Period:
         return periods.daily(summary.operation, summary.period_start)
     if summary.period_kind == PeriodKind.WEEKLY:
         return periods.weekly(summary.operation, summary.through)
+    assert summary.phase is not None  # a phase summary names its phase
     return periods.for_phase(summary.operation, summary.phase, summary.through)
 
 
@@ -426,7 +428,7 @@ def notice_acknowledge(*, notice: Notice, by: Actor, channel: ChannelName) -> bo
     with transaction.atomic():
         now = timezone.now()
         claimed = Notice.objects.filter(pk=notice.pk, acknowledged_at__isnull=True).update(
-            acknowledged_at=now, acknowledged_by=by
+            acknowledged_at=now, acknowledged_by=user_of(by)
         )
         if not claimed:
             return False
@@ -438,5 +440,5 @@ def notice_acknowledge(*, notice: Notice, by: Actor, channel: ChannelName) -> bo
             changes={"acknowledged_at": [None, now]},
             unit=notice.recipient_unit,
         )
-    notice.acknowledged_at, notice.acknowledged_by = now, by
+    notice.acknowledged_at, notice.acknowledged_by = now, user_of(by)
     return True

@@ -1,7 +1,7 @@
 import threading
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connection, connections, transaction
 
 from audit.models import AuditEntry
@@ -373,3 +373,58 @@ def test_apel_record_strength_must_add_up(tree, operation, personas):
     ]
     assert Apel.objects.get().created_by == personas.kapolsek_a
     assert AuditEntry.objects.filter(action="apel.record").count() == 1
+
+
+def test_deployment_services_check_the_right_to_deploy(setup, personas):
+    """Rights are checked inside the service: command-center staff watch only, an operator
+    deploys for their own unit only; nothing is written when refused."""
+    assignment, tps_a, _b = setup
+    for who in (personas.command_center, personas.kapolsek_b, personas.outsider):
+        with pytest.raises(PermissionDenied):
+            deployment_create(
+                assignment=assignment,
+                post=tps_a,
+                starts_at=at(14, 0),
+                ends_at=at(14, 8),
+                by=who,
+                channel="web",
+            )
+    assert not Deployment.objects.exists()
+    deployment = deployment_create(
+        assignment=assignment,
+        post=tps_a,
+        starts_at=at(14, 0),
+        ends_at=at(14, 8),
+        by=personas.kapolsek_a,
+        channel="web",
+    )
+    with pytest.raises(PermissionDenied):
+        deployment_cancel(deployment=deployment, by=personas.command_center, channel="web")
+    assert Deployment.objects.filter(pk=deployment.pk).exists()
+
+
+def test_apel_record_refuses_command_center(tree, operation, personas):
+    with pytest.raises(PermissionDenied):
+        apel_record(
+            operation=operation,
+            unit=tree.sirimau,
+            held_at=at(13, 0),
+            strength={"total": 30, "present": 30},
+            by=personas.command_center,
+            channel="web",
+        )
+    assert not Apel.objects.exists()
+
+
+def test_system_actor_is_named_in_the_trail(setup):
+    assignment, tps_a, _b = setup
+    deployment = deployment_create(
+        assignment=assignment,
+        post=tps_a,
+        starts_at=at(14, 0),
+        ends_at=at(14, 8),
+        by=actors.DEMO,
+        channel="system",
+    )
+    entry = AuditEntry.objects.get(action="deployment.create", object_id=str(deployment.pk))
+    assert (entry.actor, entry.actor_name, entry.channel) == (None, "sistem:demo", "system")
