@@ -16,6 +16,7 @@ contain the words do not count.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -168,6 +169,19 @@ def test_no_role_compared_as_a_string():
     example = ast.parse('user.role == "operator" or "admin" != u.role').body[0].value
     assert all(_role_compared_to_string(c) for c in example.values)
     assert not _role_compared_to_string(ast.parse("user.role == Role.ADMIN").body[0].value)
+
+
+def test_no_role_compared_as_a_string_in_templates():
+    # Templates ask the user's role properties (user.is_operator, is_reviewer, ...).
+    pattern = re.compile(r"\brole\s*(==|!=|in)\s*[\"']")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "templates").rglob("*.html"))
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if pattern.search(line)
+    ]
+    assert found == []
+    assert pattern.search('{% if user.role == "operator" %}')
 
 
 def _service_functions() -> Iterator[tuple[str, ast.FunctionDef]]:
