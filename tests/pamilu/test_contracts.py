@@ -20,6 +20,9 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from audit.models import Channel
+from pamilu.actors import CHANNELS
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # Where a model is written outside a service module, and why that is allowed.
@@ -169,6 +172,33 @@ def test_no_role_compared_as_a_string():
     example = ast.parse('user.role == "operator" or "admin" != u.role').body[0].value
     assert all(_role_compared_to_string(c) for c in example.values)
     assert not _role_compared_to_string(ast.parse("user.role == Role.ADMIN").body[0].value)
+
+
+def test_one_csv_reader_for_every_import():
+    """Every CSV import reads through pamilu.api.csvfile.read_rows (and reports an
+    ImportReport): no other module parses CSV."""
+    readers = []
+    for path in _project_modules():
+        for call in _calls(_tree(path)):
+            func = call.func
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr in {"reader", "DictReader"}
+                and isinstance(func.value, ast.Name)
+                and func.value.id == "csv"
+            ):
+                readers.append(path)
+    assert readers == ["pamilu/api/csvfile.py"]
+    importers = [
+        path
+        for path in _project_modules()
+        if any(isinstance(n, ast.Name) and n.id == "read_rows" for n in ast.walk(_tree(path)))
+    ]
+    assert importers == ["operations/imports.py", "personnel/imports.py"]
+
+
+def test_channels_are_the_audit_channels():
+    assert set(CHANNELS) == set(Channel.values)
 
 
 def test_no_role_compared_as_a_string_in_templates():
