@@ -199,11 +199,11 @@ def _locked_key(post: Post) -> Key | None:
 @transaction.atomic
 def post_update(*, post: Post, by: Actor, channel: ChannelName, **fields: Any) -> Post:
     check_write_for_unit(by, post.unit)
+    if "unit" in fields:  # before anything changes, the caller's instance included
+        check_write_for_unit(by, fields["unit"])
     before = _locked_key(post)
     for key, value in fields.items():
         setattr(post, key, value)
-    if "unit" in fields:
-        check_write_for_unit(by, post.unit)
     post = save_audited(post, by=by, channel=channel, action="post.update")
     counts.post_changed(before=before, after=counts.key_of(post))
     return post
@@ -233,10 +233,10 @@ def event_create(
 @transaction.atomic
 def event_update(*, event: Event, by: Actor, channel: ChannelName, **fields: Any) -> Event:
     check_write_for_unit(by, event.unit)
+    if "unit" in fields:
+        check_write_for_unit(by, fields["unit"])
     for key, value in fields.items():
         setattr(event, key, value)
-    if "unit" in fields:
-        check_write_for_unit(by, event.unit)
     return save_audited(event, by=by, channel=channel, action="event.update")
 
 

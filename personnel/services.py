@@ -135,10 +135,10 @@ def personnel_update(
 ) -> Personnel:
     """Change a person's record (name, rank, unit, position, phone, is_active, NRP/NIP)."""
     check_write_for_unit(by, person.unit)
+    if "unit" in fields:  # before anything changes, the caller's instance included
+        check_write_for_unit(by, fields["unit"])
     for key, value in fields.items():
         setattr(person, key, value or None if key in ("nrp", "nip") else value)
-    if "unit" in fields:
-        check_write_for_unit(by, person.unit)
     return save_audited(person, by=by, channel=channel, action="personnel.update")
 
 

@@ -3,7 +3,7 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from operations.models import Vulnerability
 from pamilu import actors
-from personnel.models import Deployment
+from personnel.models import Deployment, Personnel, Rank
 from personnel.services import apel_record, deployment_create
 from tests.personnel.helpers import assigned, at, tps
 
@@ -70,3 +70,31 @@ def test_admin_apel_and_groups_pages(client, personas, tree, operation):
     )
     listing = client.get(reverse("admin:personnel_deployment_changelist"))
     assert post.name in listing.content.decode()
+
+
+def test_admin_personnel_add_and_change_through_services(client, personas, tree):
+    client.force_login(personas.admin)
+    rank = Rank.objects.filter(is_police=True).order_by("pk").first()
+    form = {
+        "nrp": "85019999",
+        "nip": "",
+        "name": "Siti Aminah",
+        "rank": rank.pk,
+        "unit": tree.sirimau.pk,
+        "position": "Banit",
+        "phone": "0812",
+        "is_active": "on",
+    }
+    response = client.post(reverse("admin:personnel_personnel_add"), form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    person = Personnel.objects.get(nrp="85019999")
+    assert (person.unit, person.phone) == (tree.sirimau, "0812")
+    created = AuditEntry.objects.get(action="personnel.create", object_id=str(person.pk))
+    assert (created.actor, created.channel) == (personas.admin, "admin")
+    form["position"] = "Kanit"
+    url = reverse("admin:personnel_personnel_change", args=[person.pk])
+    assert client.post(url, form).status_code == 302
+    person.refresh_from_db()
+    assert person.position == "Kanit"
+    updated = AuditEntry.objects.filter(action="personnel.update", object_id=str(person.pk))
+    assert updated.last().changes["position"] == ["Banit", "Kanit"]
