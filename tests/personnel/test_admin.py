@@ -74,7 +74,7 @@ def test_admin_apel_and_groups_pages(client, personas, tree, operation):
 
 def test_admin_personnel_add_and_change_through_services(client, personas, tree):
     client.force_login(personas.admin)
-    rank = Rank.objects.filter(is_police=True).order_by("pk").first()
+    rank = Rank.objects.get(code="BRIPTU")
     form = {
         "nrp": "85019999",
         "nip": "",
