@@ -97,4 +97,4 @@ def test_admin_personnel_add_and_change_through_services(client, personas, tree)
     person.refresh_from_db()
     assert person.position == "Kanit"
     updated = AuditEntry.objects.filter(action="personnel.update", object_id=str(person.pk))
-    assert updated.last().changes["position"] == ["Banit", "Kanit"]
+    assert updated.first().changes["position"] == ["Banit", "Kanit"]  # the newest
