@@ -9,12 +9,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 
-
-class Role(models.TextChoices):
-    OPERATOR = "operator", _("Operator (Kapolsek / operator Polsek)")
-    REVIEWER = "reviewer", _("Pemeriksa (Kabag Ops)")
-    COMMAND_CENTER = "command_center", _("Command center")
-    ADMIN = "admin", _("Administrator")
+from pamilu.roles import Role  # defined in the kernel for pamilu.scoping; imported from here
 
 
 class User(AbstractUser):
@@ -43,7 +38,7 @@ class User(AbstractUser):
         constraints = [
             # Everyone but an administrator works for a unit.
             models.CheckConstraint(
-                condition=Q(role="admin") | Q(unit__isnull=False),
+                condition=Q(role=Role.ADMIN) | Q(unit__isnull=False),
                 name="user_unit_required_unless_admin",
             )
         ]

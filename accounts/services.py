@@ -15,13 +15,15 @@ from django.utils.translation import gettext as _
 from accounts import signin
 from accounts.models import ApiToken, ApiTokenInfo, SignInFailure, User
 from audit.services import record
+from pamilu import actors
+from pamilu.actors import Actor, ChannelName, user_of
 
 MAX_TOKEN_LIFETIME = dt.timedelta(days=366)
 
 
 @transaction.atomic
 def token_issue(
-    *, user: User, expiry: dt.datetime, by: User, channel: str = "api", name: str = ""
+    *, user: User, expiry: dt.datetime, by: Actor, channel: ChannelName, name: str = ""
 ) -> tuple[ApiToken, str]:
     """Create a token for `user` valid until `expiry`; returns it and the key (shown once).
     It is bound to the user's current credentials (accounts.tokens refuses it after a
@@ -38,7 +40,7 @@ def token_issue(
         token=token,
         name=name[:100],
         stamp=user.get_session_auth_hash(),
-        self_issued=by is not None and by.pk == user.pk,
+        self_issued=user_of(by) == user,
     )
     record(
         actor=by,
@@ -52,7 +54,7 @@ def token_issue(
 
 
 @transaction.atomic
-def token_revoke(*, token: ApiToken, by: User, channel: str = "api") -> None:
+def token_revoke(*, token: ApiToken, by: Actor, channel: ChannelName) -> None:
     """Delete the token: the next request with it gets 401."""
     user = token.user
     deleted, _rows = ApiToken.objects.filter(digest=token.digest).delete()
@@ -71,11 +73,11 @@ def token_revoke(*, token: ApiToken, by: User, channel: str = "api") -> None:
 
 
 @transaction.atomic
-def signin_failed(*, username: str, address: str, channel: str = "web") -> SignInFailure:
+def signin_failed(*, username: str, address: str, channel: ChannelName) -> SignInFailure:
     """Count a failed sign-in (wrong password, unknown or disabled user: all look the same)."""
     failure = signin.failed(username=username, address=address, channel=channel)
     record(
-        actor=None,
+        actor=actors.SYSTEM,  # nobody signed in: the attempt is the system's record
         channel=channel,
         action="auth.signin_failed",
         obj=failure,
@@ -85,16 +87,16 @@ def signin_failed(*, username: str, address: str, channel: str = "web") -> SignI
 
 
 @transaction.atomic
-def signed_in(*, user: User, address: str, channel: str = "web", display: bool = False) -> None:
+def signed_in(*, user: User, address: str, channel: ChannelName, display: bool = False) -> None:
     signin.succeeded(username=signin.normalize_username(user.get_username()), address=address)
-    changes = {"address": address}
+    changes: dict[str, object] = {"address": address}
     if display:
         changes["display"] = True
     record(actor=user, channel=channel, action="auth.signin", obj=user, changes=changes)
 
 
 @transaction.atomic
-def signed_out(*, user: User, address: str, channel: str = "web") -> None:
+def signed_out(*, user: User, address: str, channel: ChannelName) -> None:
     record(
         actor=user, channel=channel, action="auth.signout", obj=user, changes={"address": address}
     )
@@ -102,13 +104,13 @@ def signed_out(*, user: User, address: str, channel: str = "web") -> None:
 
 def _end_tokens(user: User) -> int:
     tokens = ApiToken.objects.filter(user=user)
-    count = tokens.count()
+    count: int = tokens.count()
     tokens.delete()
     return count
 
 
 @transaction.atomic
-def password_changed(*, user: User, by: User, channel: str) -> None:
+def password_changed(*, user: User, by: Actor, channel: ChannelName) -> None:
     """After `user.set_password(...)` and save: every session (the hash covers the password)
     and every token of the user ends. The audit entry says so, without the password."""
     ended = _end_tokens(user)
@@ -125,7 +127,9 @@ SESSION_FIELDS = ("password", "is_active", "role", "unit_id")
 
 
 @transaction.atomic
-def user_access_changed(*, user: User, before: dict, by: User, channel: str) -> list[str]:
+def user_access_changed(
+    *, user: User, before: dict[str, object], by: Actor, channel: ChannelName
+) -> list[str]:
     """Call after saving `user` with `before` = its stored values of SESSION_FIELDS. When the
     password, role, unit or active flag changed, every session and token of the user ends;
     re-enabling revives nothing (the session epoch moved on when the user was disabled)."""

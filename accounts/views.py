@@ -65,19 +65,23 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)  # login(): a new session key
         display = bool(form.cleaned_data.get("display"))
         sessions.begin(self.request, display=display)
-        services.signed_in(user=form.get_user(), address=self.address, display=display)
+        services.signed_in(
+            user=form.get_user(), address=self.address, display=display, channel="web"
+        )
         return response
 
     def form_invalid(self, form):
         if not form.has_error(None, "display_not_allowed"):
-            services.signin_failed(username=self.username, address=self.address)
+            services.signin_failed(username=self.username, address=self.address, channel="web")
         return super().form_invalid(form)
 
 
 class LogoutView(auth_views.LogoutView):
     def post(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            services.signed_out(user=request.user, address=signin.client_address(request))
+            services.signed_out(
+                user=request.user, address=signin.client_address(request), channel="web"
+            )
         return super().post(request, *args, **kwargs)
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import QuerySet
 
 from audit.models import AuditEntry, Channel
+from pamilu.actors import Actor, ChannelName, SystemActor, user_of
 
 # Never written to an entry: password hashes, token digests and salts, session keys.
 # (A token's `token_key` is knox's public 15-character prefix, shown in the admin list,
@@ -19,6 +21,8 @@ SECRET_NAMES = frozenset(
     {"password", "digest", "salt", "token", "key", "session_key", "session_data", "secret"}
 )
 REDACTED = "[disembunyikan]"
+
+M = TypeVar("M", bound=models.Model)
 
 
 def is_secret(name: str) -> bool:
@@ -70,7 +74,7 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
     result = {}
     for name in names:
         field = obj._meta.get_field(name)
-        value = getattr(obj, field.attname)
+        value = getattr(obj, getattr(field, "attname", name))
         result[name] = _plain(value)
     return result
 
@@ -84,34 +88,37 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 def record(
     *,
-    actor,
-    channel: str,
+    actor: Actor,
+    channel: ChannelName,
     action: str,
     obj: models.Model,
     changes: dict[str, Any] | None = None,
-    unit=None,
+    unit: models.Model | None = None,
 ) -> AuditEntry:
-    """Insert one audit entry for a write to `obj`."""
+    """Insert one audit entry for a write to `obj`, naming who acted (a user, or a system
+    actor by its name)."""
     if channel not in Channel.values:
         raise ValueError(f"unknown audit channel {channel!r}")
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    if actor is None:
+        raise TypeError("audit.services.record: an actor is required (a user or a SystemActor)")
+    is_user = not isinstance(actor, SystemActor) and getattr(actor, "is_authenticated", False)
     if unit is None:
         unit = getattr(obj, "unit", None)
     return AuditEntry.objects.create(
-        actor=actor if is_user else None,
-        actor_name=(actor.get_username() if is_user else "sistem")[:150],
+        actor=user_of(actor) if is_user else None,
+        actor_name=actor.get_username()[:150],
         channel=channel,
         action=action,
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
         object_id=str(obj.pk),
         object_repr=str(obj)[:255],
-        unit=unit,
+        unit=unit,  # type: ignore[misc]  # a Unit: audit does not import operations
         unit_code=(getattr(unit, "code", "") or "")[:50],
         changes=scrub(_plain(changes or {})),
     )
 
 
-def entries_for(obj: models.Model):
+def entries_for(obj: models.Model) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
         object_id=str(obj.pk),
@@ -119,8 +126,13 @@ def entries_for(obj: models.Model):
 
 
 def save_audited(
-    obj: models.Model, *, by, channel: str, action: str, changes: dict[str, Any] | None = None
-) -> models.Model:
+    obj: M,
+    *,
+    by: Actor,
+    channel: ChannelName,
+    action: str,
+    changes: dict[str, Any] | None = None,
+) -> M:
     """Validate and save `obj`, recording what changed against the stored row.
 
     A new object's entry holds its values; an existing one's the {field: [old, new]} diff.

@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from pamilu import actors
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pamilu.settings")
 os.environ.setdefault("DEBUG", "true")
@@ -117,9 +119,16 @@ def main(n: int) -> None:
                 kind=UnitKind.MABES,
                 parent=None,
                 time_zone=TimeZone.WIB,
+                by=actors.SYSTEM,
+                channel="system",
             )
             unit = unit_create(
-                code="BENCH-POLDA", name="Bench Polda", kind=UnitKind.POLDA, parent=root
+                code="BENCH-POLDA",
+                name="Bench Polda",
+                kind=UnitKind.POLDA,
+                parent=root,
+                by=actors.SYSTEM,
+                channel="system",
             )
             admin = User.objects.create(username="bench-admin", role=Role.ADMIN, is_superuser=True)
             operation = Operation.objects.create(
@@ -131,7 +140,7 @@ def main(n: int) -> None:
                 end_date=dt.date(2024, 12, 31),
             )
             started = time.perf_counter()
-            report = import_tps(raw=raw, operation=operation, unit=unit, by=admin)
+            report = import_tps(raw=raw, operation=operation, unit=unit, by=admin, channel="import")
             imported = time.perf_counter() - started
             assert report.written == n, report.errors[:3]
             Post.objects.filter(operation=operation)._raw_delete(connection.alias)

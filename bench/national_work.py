@@ -15,6 +15,7 @@ from accounts.models import User
 from bench import national_http as h
 from operations import tree
 from operations.models import Phase, Unit
+from pamilu import actors
 from reports import services as report_services
 from reports.models import DailyReport
 from summaries import periods
@@ -64,7 +65,9 @@ class WorkFigures:
                                   ("phase to date", periods.for_phase(self.op, phase, last))):  # fmt: skip
 
                 def build(p=period, u=unit):
-                    return summary_services.summary_build(operation=self.op, unit=u, period=p)
+                    return summary_services.summary_build(
+                        operation=self.op, unit=u, period=p, by=actors.TASKS, channel="system"
+                    )
 
                 with CaptureQueriesContext(connection) as ctx:
                     build()
@@ -111,7 +114,7 @@ class WorkFigures:
             )
             report_services.report_submit(report=report, by=operator, channel="api")
             t0 = time.perf_counter()
-            rebuilt += summary_services.rebuild_stale()
+            rebuilt += summary_services.rebuild_stale(by=actors.TASKS, channel="system")
             samples.append(time.perf_counter() - t0)
         timing = h.Timing(samples, {0})
         mabes = self.units[MABES]

@@ -35,6 +35,8 @@ import sys
 import time
 from pathlib import Path
 
+from pamilu import actors
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pamilu.settings")
 os.environ.setdefault("DEBUG", "true")
@@ -264,7 +266,11 @@ def daily_task(operation: Operation, day: dt.date, limit: int) -> None:
             sample = mine[::step]
             t = time.perf_counter()
             for unit in sample:
-                built += len(services.build_for_day(operation=operation, unit=unit, day=day))
+                built += len(
+                    services.build_for_day(
+                        operation=operation, unit=unit, day=day, by=actors.TASKS, channel="system"
+                    )
+                )
             total += (time.perf_counter() - t) * len(mine) / len(sample)
             counted += len(sample)
         f = _best(lambda zone=zone: zone_floor(operation, zone, in_periods), 1)
@@ -321,7 +327,12 @@ def main() -> None:
 
     def build(unit, period):
         return lambda: services.summary_build(
-            operation=operation, unit=unit, period=period, full=True
+            operation=operation,
+            unit=unit,
+            period=period,
+            full=True,
+            by=actors.TASKS,
+            channel="system",
         )
 
     for name, unit, period in [
@@ -352,13 +363,21 @@ def late_report(operation: Operation, day: dt.date, repeat: int, verbose: bool =
     )
     chain = report.unit.ancestors(include_self=True)
     for unit in chain:
-        services.build_for_day(operation=operation, unit=unit, day=day)
-        services.build_for_day(operation=operation, unit=unit, day=day + dt.timedelta(days=1))
+        services.build_for_day(
+            operation=operation, unit=unit, day=day, by=actors.TASKS, channel="system"
+        )
+        services.build_for_day(
+            operation=operation,
+            unit=unit,
+            day=day + dt.timedelta(days=1),
+            by=actors.TASKS,
+            channel="system",
+        )
     with transaction.atomic():
         DailyReport.objects.filter(pk=report.pk).update(
             status="submitted", is_late=True, personnel_on_duty=report.personnel_on_duty + 7
         )
-        services.mark_stale_for_report(report=report)
+        services.mark_stale_for_report(report=report, by=actors.SYSTEM, channel="system")
         marked = list(
             Summary.objects.filter(stale_marks__gt=0)
             .exclude(stale_marks=0)
@@ -373,7 +392,7 @@ def late_report(operation: Operation, day: dt.date, repeat: int, verbose: bool =
         if verbose:
             for s in marked:
                 t1 = time.perf_counter()
-                services.summary_rebuild(summary=s)
+                services.summary_rebuild(summary=s, by=actors.TASKS, channel="system")
                 print(f"  one by one: {s.unit.code} {s.period_kind} {s.period_start}: "
                       f"{(time.perf_counter() - t1) * 1000:.1f} ms")  # fmt: skip
         n_incremental = len(q)
@@ -382,7 +401,12 @@ def late_report(operation: Operation, day: dt.date, repeat: int, verbose: bool =
         def full():
             for s in marked:
                 services.summary_build(
-                    operation=s.operation, unit=s.unit, period=services.period_of(s), full=True
+                    operation=s.operation,
+                    unit=s.unit,
+                    period=services.period_of(s),
+                    full=True,
+                    by=actors.TASKS,
+                    channel="system",
                 )
 
         with CaptureQueriesContext(connection) as q:

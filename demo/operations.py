@@ -28,6 +28,7 @@ from operations.models import (
     Vulnerability,
 )
 from operations.services import unit_create
+from pamilu import actors
 
 # (code, name, zone, lat, lng, KPU province code, [polres...])
 # polres: (code, name, subtype, lat, lng, KPU regency code, district name, [polsek names])
@@ -220,7 +221,9 @@ def _ensure_unit(code, name, kind, parent, **extra) -> Unit:
     unit = Unit.objects.filter(code=code).first()
     if unit is not None:
         return unit
-    return unit_create(code=code, name=name, kind=kind, parent=parent, **extra)
+    return unit_create(
+        code=code, name=name, kind=kind, parent=parent, by=actors.DEMO, channel="system", **extra
+    )
 
 
 def _slug(name: str) -> str:

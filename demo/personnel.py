@@ -14,9 +14,11 @@ from demo.operations import DemoContext
 from operations import clock, tree
 from operations.models import Event, EventKind, Post, PostKind, RiskLevel, TaskForce, Unit, UnitKind
 from operations.selectors import voting_day
+from pamilu import actors
 from personnel.models import Apel, ApelKind, Assignment, Deployment, Personnel, Rank, Warrant
-from personnel.plotting import available_assignments, confirm, propose
+from personnel.plotting import available_assignments, propose
 from personnel.services import apel_record, assignment_add, deployment_create, warrant_issue
+from personnel.services_plotting import plotting_confirm
 
 FIRST = [
     "Ahmad", "Budi", "Dedi", "Eko", "Fajar", "Hendra", "Irwan", "Joko", "Kurniawan",
@@ -110,6 +112,8 @@ def load_warrants(ctx: DemoContext) -> None:
                 issuing_unit=polres,
                 operation=operation,
                 subject=f"Pengamanan {operation.name} di wilayah {polres.name}",
+                by=actors.DEMO,
+                channel="system",
             )
             polres_tfs = task_forces.get(UnitKind.POLRES, [])
             for person in Personnel.objects.filter(tree.subtree_q(polres, "unit")).order_by("pk"):
@@ -124,6 +128,8 @@ def load_warrants(ctx: DemoContext) -> None:
                     unit=serve,
                     task_force=rng.choice(polres_tfs) if polres_tfs else None,
                     role="Personel Satgas",
+                    by=actors.DEMO,
+                    channel="system",
                 )
             # Polda staff lent to this Polres for TPS duty (BKO).
             polda = polres.parent
@@ -139,6 +145,8 @@ def load_warrants(ctx: DemoContext) -> None:
                     unit=polres,
                     task_force=rng.choice(polres_tfs) if polres_tfs else None,
                     role="BKO pengamanan TPS",
+                    by=actors.DEMO,
+                    channel="system",
                 )
 
 
@@ -230,6 +238,8 @@ def load_guard_shifts(ctx: DemoContext, polres: Unit) -> None:
                     starts_at=_local(polres, day, shift * 8),
                     ends_at=_local(polres, day, shift * 8 + 8),
                     note="Jaga gudang logistik",
+                    by=actors.DEMO,
+                    channel="system",
                 )
 
 
@@ -245,6 +255,8 @@ def load_event_deployments(ctx: DemoContext, polres: Unit, events: list[Event]) 
                 starts_at=rally.starts_at - dt.timedelta(hours=1),
                 ends_at=rally.ends_at + dt.timedelta(hours=1),
                 note="Pengamanan kampanye",
+                by=actors.DEMO,
+                channel="system",
             )
     if not Deployment.objects.filter(event=debate).exists():
         for assignment in _free(operation, polres, debate.starts_at, debate.ends_at, 4, bko=True):
@@ -253,6 +265,8 @@ def load_event_deployments(ctx: DemoContext, polres: Unit, events: list[Event]) 
                 event=debate,
                 starts_at=debate.starts_at,
                 ends_at=debate.ends_at,
+                by=actors.DEMO,
+                channel="system",
             )
     # The clash the demo shows: a rally guard also put on the debate. The service refuses it.
     at_rally = Deployment.objects.filter(event=rally).select_related("assignment").first()
@@ -263,6 +277,8 @@ def load_event_deployments(ctx: DemoContext, polres: Unit, events: list[Event]) 
                 event=debate,
                 starts_at=debate.starts_at,
                 ends_at=debate.ends_at,
+                by=actors.DEMO,
+                channel="system",
             )
         except ValidationError as exc:
             _say(ctx, f"Demo: penempatan bentrok ditolak — {' '.join(exc.messages)}\n")
@@ -274,6 +290,8 @@ def load_event_deployments(ctx: DemoContext, polres: Unit, events: list[Event]) 
                 starts_at=logistics.starts_at,
                 ends_at=logistics.ends_at,
                 note="Pengawalan logistik",
+                by=actors.DEMO,
+                channel="system",
             )
 
 
@@ -287,12 +305,13 @@ def load_tps_plotting(ctx: DemoContext, polres: Unit) -> None:
     vote = voting_day(operation)
     start, end = _local(polres, vote, 6), _local(polres, vote, 24)
     proposal = propose(operation, polres, start, end)
-    confirm(
+    plotting_confirm(
         operation=operation,
         polres=polres,
         starts_at=start,
         ends_at=end,
         plan=proposal.plan(),
+        by=actors.DEMO,
         channel="system",
     )
 
@@ -346,6 +365,8 @@ def load_apels(ctx: DemoContext) -> None:
                 commander=f"Kabag Ops {unit.name}"
                 if unit.kind == UnitKind.POLRES
                 else f"Kapolsek {unit.name.removeprefix('Polsek ')}",
+                by=actors.DEMO,
+                channel="system",
             )
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from demo.operations import DemoContext
 from operations.models import UnitKind
+from pamilu import actors
 from summaries import periods, selectors, services
 from summaries.models import PeriodKind, Summary
 
@@ -59,7 +60,9 @@ def load(ctx: DemoContext) -> None:
             if (unit.pk, day) in daily_done:
                 continue
             period = periods.daily(operation, day)
-            services.summary_build(operation=operation, unit=unit, period=period)
+            services.summary_build(
+                operation=operation, unit=unit, period=period, by=actors.DEMO, channel="system"
+            )
             built += 1
         # Weeks (the last day of each week in range) and phases, to the last day.
         ends = {}
@@ -74,7 +77,9 @@ def load(ctx: DemoContext) -> None:
         for period in ends.values():
             if (unit.pk, period.kind, period.start, period.through) in existing:
                 continue
-            if services.summary_build(operation=operation, unit=unit, period=period):
+            if services.summary_build(
+                operation=operation, unit=unit, period=period, by=actors.DEMO, channel="system"
+            ):
                 built += 1
     if ctx.stdout is not None:
         ctx.stdout.write(

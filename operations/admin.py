@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib import admin
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditedAdmin
@@ -15,7 +14,16 @@ from operations.models import (
     Unit,
 )
 from operations.selectors import operations_for
-from operations.services import rewrite_subtree_paths, unit_path
+from operations.services import (
+    post_create,
+    post_delete,
+    post_update,
+    security_pattern_delete,
+    security_pattern_save,
+    unit_create,
+    unit_delete,
+    unit_update,
+)
 from pamilu.api.admin_import import ImportForm
 from pamilu.scoping import visible_units
 
@@ -61,6 +69,11 @@ class UnitAdminForm(forms.ModelForm):
         return cleaned
 
 
+UNIT_CREATE_FIELDS = [
+    "code", "name", "kind", "subtype", "parent", "time_zone", "latitude", "longitude", "is_active",
+]  # fmt: skip
+
+
 @admin.register(Unit)
 class UnitAdmin(AuditedAdmin):
     form = UnitAdminForm
@@ -72,15 +85,22 @@ class UnitAdmin(AuditedAdmin):
     list_select_related = ["parent"]
 
     def save_model(self, request, obj, form, change):
-        locked = Unit.objects.select_for_update().filter(pk=obj.pk)
-        old = locked.values("path", "depth").first() if change else None
-        obj.path = unit_path(code=obj.code, parent=obj.parent)
-        obj.depth = obj.parent.depth + 1 if obj.parent else 0
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            if old and old["path"] != obj.path:
-                # A new code or parent moves the whole subtree: one UPDATE in SQL.
-                rewrite_subtree_paths(old["path"], obj.path, depth_shift=obj.depth - old["depth"])
+        # Through the services (audited there): a new code or parent moves the whole
+        # subtree in SQL (operations.services.unit_update).
+        if change:
+            fields = {name: getattr(obj, name) for name in form.changed_data}
+            unit = unit_update(unit=obj, by=request.user, channel="admin", **fields)
+        else:
+            unit = unit_create(
+                **{name: getattr(obj, name) for name in UNIT_CREATE_FIELDS},
+                by=request.user,
+                channel="admin",
+            )
+        for field in Unit._meta.concrete_fields:  # the admin goes on with `obj`
+            setattr(obj, field.attname, getattr(unit, field.attname))
+
+    def delete_model(self, request, obj):
+        unit_delete(unit=obj, by=request.user, channel="admin")
 
 
 class PhaseInline(admin.TabularInline):
@@ -143,19 +163,13 @@ class SecurityPatternAdmin(AuditedAdmin):
     autocomplete_fields = ["unit"]
 
     def save_model(self, request, obj, form, change):
-        old = SecurityPattern.objects.filter(pk=obj.pk).values_list("operation_id", flat=True)
-        affected = {obj.operation_id, *(old if change else [])}
-        for operation_id in sorted(affected):
-            counts.lock_for_pattern_change(operation_id)
-        super().save_model(request, obj, form, change)
-        for operation_id in sorted(affected):
-            counts.pattern_changed(operation_id)
+        security_pattern_save(pattern=obj, by=request.user, channel="admin")
 
     def delete_model(self, request, obj):
-        with transaction.atomic():  # the bulk delete action runs outside the admin's
-            counts.lock_for_pattern_change(obj.operation_id)
-            super().delete_model(request, obj)
-            counts.pattern_changed(obj.operation_id)
+        security_pattern_delete(pattern=obj, by=request.user, channel="admin")
+
+
+POST_KEYS = {"operation", "unit"}
 
 
 @admin.register(Post)
@@ -168,18 +182,18 @@ class PostAdmin(AuditedAdmin):
     change_list_template = "admin/imports/post_change_list.html"
 
     def save_model(self, request, obj, form, change):
-        before = None
         if change:
-            stored = Post.objects.select_for_update().filter(pk=obj.pk).first()
-            before = counts.key_of(stored) if stored else None
-        super().save_model(request, obj, form, change)
-        counts.post_changed(before=before, after=counts.key_of(obj))
+            fields = {name: getattr(obj, name) for name in form.changed_data}
+            post_update(post=obj, by=request.user, channel="admin", **fields)
+        else:
+            fields = {name: getattr(obj, name) for name in form.fields if name not in POST_KEYS}
+            post = post_create(
+                operation=obj.operation, unit=obj.unit, by=request.user, channel="admin", **fields
+            )
+            obj.pk = post.pk
 
     def delete_model(self, request, obj):
-        with transaction.atomic():  # the bulk delete action runs outside the admin's
-            stored = Post.objects.select_for_update().filter(pk=obj.pk).first()
-            super().delete_model(request, obj)
-            counts.post_changed(before=counts.key_of(stored) if stored else None, after=None)
+        post_delete(post=obj, by=request.user, channel="admin")
 
     def get_urls(self):
         from django.urls import path

@@ -20,6 +20,7 @@ from django.db import transaction
 from audit.services import record
 from operations import counts
 from operations.models import Operation, Post, PostKind, Unit, Vulnerability
+from pamilu.actors import Actor, ChannelName
 from pamilu.api.csvfile import ImportReport, RowError, read_rows
 from pamilu.scoping import can_write_for_unit
 
@@ -128,9 +129,9 @@ def import_tps(
     raw: bytes,
     operation: Operation,
     unit: Unit,
-    by,
+    by: Actor,
+    channel: ChannelName,
     only_valid: bool = False,
-    channel: str = "import",
 ) -> ImportReport:
     """Validate every row of a KPU TPS CSV and write them (see the module docstring).
 

@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
 from django.dispatch import Signal
 
-from audit.services import record, save_audited
+from audit.services import diff, record, save_audited, snapshot
 from operations import counts, tree
-from operations.models import PATH_SEPARATOR, Unit, UnitKind, check_parent_kind
+from operations.counts import Key
+from operations.models import (
+    PATH_SEPARATOR,
+    Event,
+    Operation,
+    Post,
+    SecurityPattern,
+    Unit,
+    UnitKind,
+    check_parent_kind,
+)
+from pamilu.actors import Actor, ChannelName
+from pamilu.scoping import check_manage_unit, check_write_for_unit
 
 # Sent inside the transaction of a unit move (or code change) once every path under
 # `new_path` is rewritten, so higher rooms can follow (reports.facts: the reports' sort
@@ -30,12 +48,14 @@ def unit_create(
     parent: Unit | None,
     time_zone: str = "",
     subtype: str = "",
-    latitude=None,
-    longitude=None,
-    by=None,
-    channel: str = "system",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    is_active: bool = True,
+    by: Actor,
+    channel: ChannelName,
 ) -> Unit:
     """Create a unit under `parent`. Its time zone defaults to the parent's (its Polda's)."""
+    check_manage_unit(by, parent)
     check_parent_kind(kind=kind, parent=parent)
     unit = Unit(
         code=code,
@@ -48,6 +68,7 @@ def unit_create(
         time_zone=time_zone or (parent.time_zone if parent else ""),
         latitude=latitude,
         longitude=longitude,
+        is_active=is_active,
     )
     unit.full_clean()
     unit.save()
@@ -56,25 +77,24 @@ def unit_create(
 
 
 @transaction.atomic
-def unit_update(*, unit: Unit, by=None, channel: str = "system", **fields) -> Unit:
+def unit_update(*, unit: Unit, by: Actor, channel: ChannelName, **fields: Any) -> Unit:
     """Change a unit; a new code or parent rewrites the paths of its whole subtree in SQL."""
-    from audit.services import diff, snapshot
-
     # The stored row, locked: a concurrent move of the same unit waits, and the old path
     # is the committed one (a stale instance would leave its subtree behind).
     stored = Unit.objects.select_for_update().get(pk=unit.pk)
+    check_manage_unit(by, stored)
     before = snapshot(stored)
     old_path = stored.path
     if fields.get("parent") is not None:
         fields["parent"] = Unit.objects.select_for_update().get(pk=fields["parent"].pk)
+    if "parent" in fields:
+        check_manage_unit(by, fields["parent"])
     for key, value in fields.items():
         setattr(unit, key, value)
     if "parent" not in fields and unit.parent_id:
         unit.parent = Unit.objects.get(pk=unit.parent_id)
     check_parent_kind(kind=unit.kind, parent=unit.parent)
     if unit.parent and unit.parent.path.startswith(old_path):
-        from django.core.exceptions import ValidationError
-
         raise ValidationError({"parent": "Satuan tidak dapat dipindah ke bawah dirinya sendiri."})
     new_path = unit_path(code=unit.code, parent=unit.parent)
     unit.depth = unit.parent.depth + 1 if unit.parent else 0
@@ -82,7 +102,7 @@ def unit_update(*, unit: Unit, by=None, channel: str = "system", **fields) -> Un
     unit.full_clean()
     unit.save()
     if new_path != old_path:
-        rewrite_subtree_paths(old_path, new_path, depth_shift=unit.depth - before["depth"])
+        _rewrite_subtree_paths(old_path, new_path, depth_shift=unit.depth - before["depth"])
     record(
         actor=by,
         channel=channel,
@@ -93,10 +113,22 @@ def unit_update(*, unit: Unit, by=None, channel: str = "system", **fields) -> Un
     return unit
 
 
-def rewrite_subtree_paths(old: str, new: str, *, depth_shift: int) -> None:
-    from django.db.models import F, Value
-    from django.db.models.functions import Concat, Substr
+@transaction.atomic
+def unit_delete(*, unit: Unit, by: Actor, channel: ChannelName) -> None:
+    """Delete a unit nothing refers to (the database protects one in use)."""
+    check_manage_unit(by, unit)
+    record(
+        actor=by,
+        channel=channel,
+        action="unit.delete",
+        obj=unit,
+        changes=snapshot(unit),
+        unit=unit.parent,
+    )
+    unit.delete()
 
+
+def _rewrite_subtree_paths(old: str, new: str, *, depth_shift: int) -> None:
     Unit.objects.filter(tree.subtree_q(old)).exclude(path=new).update(
         path=Concat(Value(new), Substr("path", len(old) + 1)),
         depth=F("depth") + depth_shift,
@@ -143,21 +175,18 @@ EVENT_FIELDS = [
 
 
 @transaction.atomic
-def post_create(*, operation, unit: Unit, by=None, channel: str = "system", **fields):
-    from operations.models import Post
-
+def post_create(
+    *, operation: Operation, unit: Unit, by: Actor, channel: ChannelName, **fields: Any
+) -> Post:
+    check_write_for_unit(by, unit)
     post = Post(operation=operation, unit=unit, **fields)
     post = save_audited(post, by=by, channel=channel, action="post.create")
     counts.post_changed(before=None, after=counts.key_of(post))
     return post
 
 
-def _locked_key(post):
+def _locked_key(post: Post) -> Key | None:
     """The post's count key as committed, read under its row lock."""
-    from django.core.exceptions import ValidationError
-
-    from operations.models import Post
-
     locked = (
         Post.objects.select_for_update()
         .only("operation_id", "unit_id", "kind", "vulnerability")
@@ -170,7 +199,10 @@ def _locked_key(post):
 
 
 @transaction.atomic
-def post_update(*, post, by=None, channel: str = "system", **fields):
+def post_update(*, post: Post, by: Actor, channel: ChannelName, **fields: Any) -> Post:
+    check_write_for_unit(by, post.unit)
+    if "unit" in fields:  # before anything changes, the caller's instance included
+        check_write_for_unit(by, fields["unit"])
     before = _locked_key(post)
     for key, value in fields.items():
         setattr(post, key, value)
@@ -183,11 +215,8 @@ def post_update(*, post, by=None, channel: str = "system", **fields):
 
 
 @transaction.atomic
-def post_delete(*, post, by=None, channel: str = "system") -> None:
-    from django.core.exceptions import ValidationError
-
-    from audit.services import snapshot
-
+def post_delete(*, post: Post, by: Actor, channel: ChannelName) -> None:
+    check_write_for_unit(by, post.unit)
     try:
         before = _locked_key(post)
     except ValidationError:
@@ -200,23 +229,67 @@ def post_delete(*, post, by=None, channel: str = "system") -> None:
 
 
 @transaction.atomic
-def event_create(*, operation, unit: Unit, by=None, channel: str = "system", **fields):
-    from operations.models import Event
-
+def event_create(
+    *, operation: Operation, unit: Unit, by: Actor, channel: ChannelName, **fields: Any
+) -> Event:
+    check_write_for_unit(by, unit)
     event = Event(operation=operation, unit=unit, **fields)
     return save_audited(event, by=by, channel=channel, action="event.create")
 
 
 @transaction.atomic
-def event_update(*, event, by=None, channel: str = "system", **fields):
+def event_update(*, event: Event, by: Actor, channel: ChannelName, **fields: Any) -> Event:
+    check_write_for_unit(by, event.unit)
+    if "unit" in fields:
+        check_write_for_unit(by, fields["unit"])
     for key, value in fields.items():
         setattr(event, key, value)
     return save_audited(event, by=by, channel=channel, action="event.update")
 
 
 @transaction.atomic
-def event_delete(*, event, by=None, channel: str = "system") -> None:
-    from audit.services import snapshot
-
+def event_delete(*, event: Event, by: Actor, channel: ChannelName) -> None:
+    check_write_for_unit(by, event.unit)
     record(actor=by, channel=channel, action="event.delete", obj=event, changes=snapshot(event))
     event.delete()
+
+
+# --- security patterns (the TPS guard requirement of an operation) ---------------------
+
+
+@transaction.atomic
+def security_pattern_save(
+    *, pattern: SecurityPattern, by: Actor, channel: ChannelName
+) -> SecurityPattern:
+    """Create or change a pattern; the requirement counts of the operations it was and is
+    part of are recomputed (their TPS writes wait meanwhile)."""
+    check_write_for_unit(by, pattern.unit or pattern.operation.unit)
+    old = SecurityPattern.objects.filter(pk=pattern.pk).values_list("operation_id", flat=True)
+    affected = sorted({pattern.operation_id, *(old if pattern.pk else [])})
+    for operation_id in affected:
+        counts.lock_for_pattern_change(operation_id)
+    pattern = save_audited(
+        pattern,
+        by=by,
+        channel=channel,
+        action="securitypattern.update" if pattern.pk else "securitypattern.create",
+    )
+    for operation_id in affected:
+        counts.pattern_changed(operation_id)
+    return pattern
+
+
+@transaction.atomic
+def security_pattern_delete(*, pattern: SecurityPattern, by: Actor, channel: ChannelName) -> None:
+    check_write_for_unit(by, pattern.unit or pattern.operation.unit)
+    counts.lock_for_pattern_change(pattern.operation_id)
+    record(
+        actor=by,
+        channel=channel,
+        action="securitypattern.delete",
+        obj=pattern,
+        changes=snapshot(pattern),
+        unit=pattern.unit,
+    )
+    pattern.delete()
+    counts.pattern_changed(pattern.operation_id)

@@ -6,11 +6,15 @@ Every view, API viewset, export and dashboard query goes through `scope` or
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from operations import tree
 from operations.models import Unit
+from pamilu.actors import SystemActor
+from pamilu.roles import Role
 from pamilu.signals import report_out_of_scope
 
 
@@ -20,22 +24,25 @@ def _root_unit(user) -> Unit | None:
 
 
 def sees_everything(user) -> bool:
+    """Superusers, nationwide administrators (no unit) and the system's own actors."""
+    if isinstance(user, SystemActor):
+        return True
     return bool(
         user
         and user.is_authenticated
-        and (user.is_superuser or (user.role == "admin" and user.unit_id is None))
+        and (user.is_superuser or (user.role == Role.ADMIN and user.unit_id is None))
     )
 
 
 def visible_units(user) -> QuerySet[Unit]:
     """Units the user may see: an operator only their own unit; others their subtree."""
-    if user is None or not user.is_authenticated:
-        return Unit.objects.none()
     if sees_everything(user):
         return Unit.objects.all()
+    if user is None or not user.is_authenticated:
+        return Unit.objects.none()
     if user.unit_id is None:
         return Unit.objects.none()
-    if user.role == "operator":
+    if user.role == Role.OPERATOR:
         return Unit.objects.filter(pk=user.unit_id)
     return user.unit.subtree()
 
@@ -46,13 +53,13 @@ def scope(user, queryset: QuerySet, unit_field: str = "unit") -> QuerySet:
     `unit_field` is a lookup path to a Unit foreign key (e.g. "unit", "report__unit").
     Uses the unit's materialized path, so it is one join, never a list of ids.
     """
-    if user is None or not user.is_authenticated:
-        return queryset.none()
     if sees_everything(user):
         return queryset
+    if user is None or not user.is_authenticated:
+        return queryset.none()
     if user.unit_id is None:
         return queryset.none()
-    if user.role == "operator":
+    if user.role == Role.OPERATOR:
         return queryset.filter(**{f"{unit_field}_id": user.unit_id})
     return tree.in_subtree(queryset, user.unit, unit_field)
 
@@ -76,29 +83,74 @@ def unit_in_scope(user, unit: Unit) -> bool:
         return True
     if user is None or not user.is_authenticated or user.unit_id is None:
         return False
-    if user.role == "operator":
+    if user.role == Role.OPERATOR:
         return unit.pk == user.unit_id
     return tree.is_within(unit, user.unit)
 
 
 def can_write_for_unit(user, unit: Unit) -> bool:
     """Operators write their own unit's records; administrators anywhere in their scope."""
+    if isinstance(user, SystemActor):
+        return True
     if not unit_in_scope(user, unit):
         return False
-    if user.role == "operator":
+    if user.role == Role.OPERATOR:
         return unit.pk == user.unit_id
-    return user.role == "admin" or user.is_superuser
+    return user.role == Role.ADMIN or user.is_superuser
 
 
 def can_review_unit(user, unit: Unit) -> bool:
     """Reviewers accept or return reports of units strictly below their own."""
+    if isinstance(user, SystemActor):
+        return True
     if user is None or not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
-    if user.role != "reviewer" or user.unit_id is None:
+    if user.role != Role.REVIEWER or user.unit_id is None:
         return False
     return unit.pk != user.unit_id and tree.is_within(unit, user.unit)
+
+
+def can_deploy(user, unit: Unit) -> bool:
+    """Who may deploy personnel, plot and record an apel for `unit`: an operator for their own
+    unit, a reviewer (Kabag Ops) within their subtree, an administrator. Command-center staff
+    watch only."""
+    if not unit_in_scope(user, unit):
+        return False
+    if isinstance(user, SystemActor) or user.is_superuser or user.role == Role.ADMIN:
+        return True
+    if user.role == Role.OPERATOR:
+        return unit.pk == user.unit_id
+    return user.role == Role.REVIEWER
+
+
+def can_manage_unit(user, unit: Unit | None) -> bool:
+    """Who may create, change or move a unit under `unit` (None: at the top of the tree):
+    an administrator within their scope; only a nationwide one at the top."""
+    if sees_everything(user):
+        return True
+    if unit is None or user is None or not user.is_authenticated:
+        return False
+    return user.role == Role.ADMIN and unit_in_scope(user, unit)
+
+
+# --- the checks services make (PermissionDenied: the views and the API answer 403) --------
+
+
+def check_write_for_unit(user, unit: Unit) -> None:
+    if not can_write_for_unit(user, unit):
+        raise PermissionDenied(_("Anda tidak berwenang menulis data untuk satuan ini."))
+
+
+def check_deploy(user, unit: Unit) -> None:
+    if not can_deploy(user, unit):
+        raise PermissionDenied(_("Anda tidak berwenang menempatkan personel untuk satuan ini."))
+
+
+def check_manage_unit(user, unit: Unit | None) -> None:
+    if not can_manage_unit(user, unit):
+        raise PermissionDenied(_("Anda tidak berwenang mengubah susunan satuan ini."))
 
 
 # --- references in writes -----------------------------------------------------------------

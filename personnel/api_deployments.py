@@ -2,7 +2,7 @@
 round-the-clock guard gaps and apel readiness.
 
 Querysets go through pamilu.scoping (out of scope: 404); writes go through personnel.services
-and need `personnel.selectors.can_deploy` for the unit (else 403, nothing written). A clash
+and need `pamilu.scoping.can_deploy` for the unit (else 403, nothing written). A clash
 (the same person in two overlapping spans) is a 400 whose message names the clash.
 """
 
@@ -16,12 +16,14 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 
 from operations.models import Event, Operation, Unit
+from pamilu import scoping
+from pamilu.api.csvfile import CsvFileError, ImportReport, RowError
 from pamilu.api.filters import SubtreeFilter
 from pamilu.api.parsers import UPLOAD_PARSERS
 from pamilu.api.serializers import ScopedModelSerializer, ScopedSerializer
 from pamilu.api.viewsets import ScopedMixin
 from pamilu.scoping import get_in_scope_or_404, scope
-from personnel import selectors, services
+from personnel import imports, services
 from personnel.models import Apel, ApelEquipment, Deployment, EquipmentItem
 
 # --- deployments ---------------------------------------------------------------------------
@@ -74,6 +76,11 @@ class DeploymentImportSerializer(ScopedSerializer):
     )
     operation = serializers.SlugRelatedField(slug_field="code", queryset=Operation.objects.all())
     unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
+    only_valid = serializers.BooleanField(
+        default=False,
+        help_text="false (bawaan): tidak ada yang ditulis bila satu baris ditolak. "
+        "true: tulis baris yang valid saja.",
+    )
 
 
 DEPLOYMENT_IMPORT_RESPONSE = inline_serializer(
@@ -119,7 +126,7 @@ class DeploymentViewSet(
         return DeploymentSerializer
 
     def _check_deploy(self, unit: Unit) -> None:
-        if not selectors.can_deploy(self.request.user, unit):
+        if not scoping.can_deploy(self.request.user, unit):
             raise exceptions.PermissionDenied(
                 "Anda tidak berwenang menempatkan personel untuk satuan ini."
             )
@@ -169,17 +176,21 @@ class DeploymentViewSet(
             text = serializer.validated_data["file"].read().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise exceptions.ValidationError({"file": ["Berkas harus teks UTF-8."]}) from None
-        result = services.deployments_import(
-            operation=serializer.validated_data["operation"],
-            within=unit,
-            text=text,
-            by=request.user,
-            channel="api",
-        )
+        try:
+            report = imports.deployments_import(
+                raw=text.encode("utf-8"),
+                operation=serializer.validated_data["operation"],
+                within=unit,
+                by=request.user,
+                channel="api",
+                only_valid=serializer.validated_data["only_valid"],
+            )
+        except CsvFileError as exc:  # a file-level problem is reported as its line, as before
+            report = ImportReport(errors=[RowError(exc.line or 1, exc.field, exc.message)])
         return Response(
             {
-                "created": len(result.created),
-                "errors": [{"line": line, "message": msg} for line, msg in result.errors],
+                "created": report.written,
+                "errors": [{"line": e.line, "message": e.message} for e in report.errors],
             }
         )
 
@@ -269,7 +280,7 @@ class ApelViewSet(
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        if not selectors.can_deploy(self.request.user, data["unit"]):
+        if not scoping.can_deploy(self.request.user, data["unit"]):
             raise exceptions.PermissionDenied(
                 "Anda tidak berwenang mencatat apel untuk satuan ini."
             )

@@ -79,6 +79,11 @@ class ImportForm(BootstrapForm):
         label=_("Berkas CSV"),
         help_text=_("Kolom: nrp, pos, kegiatan, mulai, selesai, catatan (waktu lokal satuan)."),
     )
+    only_valid = forms.BooleanField(
+        label=_("Tulis baris yang valid saja"),
+        required=False,
+        help_text=_("Tanpa centang: tidak ada yang ditulis bila satu baris ditolak."),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -1,18 +1,29 @@
-"""Bulk import of personnel (CSV: NRP or NIP, name, rank, unit code, position).
+"""Bulk imports of personnel (CSV: NRP or NIP, name, rank, unit code, position) and of
+deployments (CSV: nrp, pos, kegiatan, mulai, selesai, catatan), on the one CSV import
+framework (pamilu.api.csvfile: the shared reader and ImportReport; operations.imports uses
+it for TPS).
 
 All or nothing by default; with `only_valid=True` the valid rows are written and the
-refused ones reported with their line and reason. bulk_create, no query per row.
+refused ones reported with their line and reason. Personnel: bulk_create, no query per row.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from audit.services import record
+from operations import tree
+from operations.models import Event, Operation, Post, Unit
+from pamilu.actors import Actor, ChannelName, user_of
 from pamilu.api.csvfile import ImportReport, RowError, read_rows
-from pamilu.scoping import can_write_for_unit, visible_units
-from personnel.models import Personnel, Rank
+from pamilu.scoping import can_write_for_unit, check_deploy, visible_units
+from personnel.models import Assignment, Deployment, Personnel, Rank
+from personnel.services import deployment_create
 
 PERSONNEL_COLUMNS = {
     "nrp": ("nrp", "nrp/nip", "nomor"),
@@ -43,7 +54,7 @@ def _identifier(row: dict[str, str], line: int, errors: list) -> tuple[str | Non
 
 
 def import_personnel(
-    *, raw: bytes, by, only_valid: bool = False, channel: str = "import"
+    *, raw: bytes, by: Actor, channel: ChannelName, only_valid: bool = False
 ) -> ImportReport:
     rows, _delimiter = read_rows(raw, columns=PERSONNEL_COLUMNS, required=PERSONNEL_REQUIRED)
     report = ImportReport(total=len(rows), only_valid=only_valid)
@@ -125,8 +136,9 @@ def import_personnel(
             actor=by,
             channel=channel,
             action="personnel.import",
-            obj=by,
-            unit=by.unit,
+            # The entry hangs on the importing user (a system actor: on the first person).
+            obj=user_of(by) or people[0],
+            unit=getattr(user_of(by), "unit", None),
             changes={
                 "written": len(people),
                 "refused_lines": report.refused_lines,
@@ -135,3 +147,130 @@ def import_personnel(
         )
     report.written = len(people)
     return report
+
+
+# --- deployments -----------------------------------------------------------------------------
+
+DEPLOYMENT_COLUMNS = {
+    "nrp": ("nrp",),
+    "post": ("pos", "kode_pos", "post"),
+    "event": ("kegiatan", "event"),
+    "starts_at": ("mulai", "starts_at"),
+    "ends_at": ("selesai", "ends_at"),
+    "note": ("catatan", "note"),
+}
+DEPLOYMENT_REQUIRED = ("nrp", "starts_at", "ends_at")
+
+
+class _RefusedRows(Exception):
+    """Raised to roll the whole import back when a row was refused (all or nothing)."""
+
+
+def deployments_import(
+    *,
+    raw: bytes,
+    operation: Operation,
+    within: Unit,
+    by: Actor,
+    channel: ChannelName,
+    only_valid: bool = False,
+) -> ImportReport:
+    """Import deployments below `within` (`pos` a post code, `kegiatan` an event id).
+
+    Each row goes through `deployment_create` in its own savepoint, so a clash with an
+    earlier row of the same file is found too; a refused row is reported with its line.
+    All or nothing unless `only_valid`. Raises CsvFileError for a file that cannot be read.
+    """
+    check_deploy(by, within)
+    rows, _delimiter = read_rows(raw, columns=DEPLOYMENT_COLUMNS, required=DEPLOYMENT_REQUIRED)
+    report = ImportReport(total=len(rows), only_valid=only_valid)
+    written = 0
+    try:
+        with transaction.atomic():
+            for line, row in rows:
+                if isinstance(row, str):
+                    report.errors.append(RowError(line, None, row))
+                    continue
+                try:
+                    with transaction.atomic():
+                        _deployment_row(
+                            operation=operation, within=within, row=row, by=by, channel=channel
+                        )
+                    written += 1
+                except (ValidationError, PermissionDenied) as exc:
+                    messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+                    report.errors.append(RowError(line, None, " ".join(messages)))
+                except ValueError as exc:
+                    report.errors.append(
+                        RowError(line, "starts_at", _("Format waktu tidak dikenal: %s") % exc)
+                    )
+            if report.errors and not only_valid:
+                raise _RefusedRows
+            if written:
+                record(
+                    actor=by,
+                    channel=channel,
+                    action="deployment.import",
+                    obj=operation,
+                    unit=within,
+                    changes={
+                        "written": written,
+                        "refused_lines": report.refused_lines,
+                        "only_valid": only_valid,
+                    },
+                )
+    except _RefusedRows:
+        written = 0
+    report.written = written
+    return report
+
+
+def _parse_instant(value: str, unit: Unit) -> dt.datetime:
+    """ISO date-time; without an offset it is read in the unit's local time zone."""
+    parsed = dt.datetime.fromisoformat(value.strip())
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=unit.zone)
+    return parsed
+
+
+def _deployment_row(
+    *, operation: Operation, within: Unit, row: dict[str, str], by: Actor, channel: ChannelName
+) -> Deployment:
+    nrp = row.get("nrp", "")
+    assignment = (
+        Assignment.objects.select_related("personnel", "unit")
+        .filter(tree.subtree_q(within, "unit"), operation=operation, personnel__nrp=nrp)
+        .first()
+    )
+    if assignment is None:
+        raise ValidationError(
+            _("NRP %(nrp)s tidak bertugas dalam operasi ini di wilayah %(unit)s.")
+            % {"nrp": nrp, "unit": within}
+        )
+    post = event = None
+    post_code = row.get("post", "")
+    event_id = row.get("event", "")
+    if post_code:
+        post = Post.objects.filter(
+            tree.subtree_q(within, "unit"), operation=operation, code=post_code
+        ).first()
+        if post is None:
+            raise ValidationError(_("Pos %s tidak ditemukan.") % post_code)
+    elif event_id.isascii() and event_id.isdigit():
+        event = Event.objects.filter(
+            tree.subtree_q(within, "unit"), operation=operation, pk=int(event_id)
+        ).first()
+        if event is None:
+            raise ValidationError(_("Kegiatan %s tidak ditemukan.") % event_id)
+    target = post or event
+    target_unit = target.unit if target is not None else within
+    return deployment_create(
+        assignment=assignment,
+        post=post,
+        event=event,
+        starts_at=_parse_instant(row.get("starts_at", ""), target_unit),
+        ends_at=_parse_instant(row.get("ends_at", ""), target_unit),
+        note=row.get("note", ""),
+        by=by,
+        channel=channel,
+    )

@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from operations import clock, count_selectors, tree
 from operations.models import Operation, Post, Unit, Vulnerability
-from pamilu.scoping import scope, unit_in_scope
+from pamilu.scoping import scope
 from personnel.models import (
     Apel,
     AvailableCount,
@@ -445,19 +445,3 @@ def roster(unit: Unit, day: dt.date, operation: Operation | None = None) -> Quer
     return qs.select_related(
         "personnel__rank", "unit", "post", "group", "event", "assignment"
     ).order_by("unit__path", "starts_at", "-personnel__rank__order", "personnel__name")
-
-
-# --- access ----------------------------------------------------------------------------------
-
-
-def can_deploy(user, unit: Unit) -> bool:
-    """Who may deploy personnel, plot and record an apel for `unit`: an operator for their own
-    unit, a reviewer (Kabag Ops) within their subtree, an administrator. Command-center staff
-    watch only."""
-    if not unit_in_scope(user, unit):
-        return False
-    if user.is_superuser or user.role == "admin":
-        return True
-    if user.role == "operator":
-        return unit.pk == user.unit_id
-    return user.role == "reviewer"

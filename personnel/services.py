@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record, save_audited
-from operations import tree
 from operations.models import Event, Operation, Post, PostKind, TaskForce, Unit
+from pamilu.actors import Actor, ChannelName, user_of
+from pamilu.scoping import can_deploy, check_deploy, check_write_for_unit
 from personnel import coverage_counts
 from personnel.models import (
     DEPLOYMENT_OVERLAP_CONSTRAINT,
@@ -42,9 +42,10 @@ def personnel_create(
     position: str = "",
     phone: str = "",
     is_active: bool = True,
-    by=None,
-    channel: str = "system",
+    by: Actor,
+    channel: ChannelName,
 ) -> Personnel:
+    check_write_for_unit(by, unit)
     ident = {"nrp": nrp or None, "nip": nip or None}
     person = Personnel(name=name, rank=rank, unit=unit, position=position, **ident)
     person.phone, person.is_active = phone, is_active
@@ -62,9 +63,9 @@ def warrant_issue(
     issuing_unit: Unit,
     operation: Operation,
     subject: str = "",
-    assignments: Iterable[dict] = (),
-    by=None,
-    channel: str = "system",
+    assignments: Iterable[dict[str, Any]] = (),
+    by: Actor,
+    channel: ChannelName,
 ) -> Warrant:
     """Issue a sprin and assign the people it names.
 
@@ -72,6 +73,7 @@ def warrant_issue(
     "task_force": TaskForce | None, "role": str}``; BKO is marked when the person's
     home unit differs from the unit they serve under.
     """
+    check_write_for_unit(by, issuing_unit)
     warrant = Warrant(
         number=number, date=date, issuing_unit=issuing_unit, operation=operation, subject=subject
     )
@@ -100,9 +102,10 @@ def assignment_add(
     unit: Unit,
     task_force: TaskForce | None = None,
     role: str = "",
-    by=None,
-    channel: str = "system",
+    by: Actor,
+    channel: ChannelName,
 ) -> Assignment:
+    check_write_for_unit(by, warrant.issuing_unit)
     if task_force is not None and task_force.operation_id != warrant.operation_id:
         raise ValidationError({"task_force": "Satgas bukan bagian dari operasi sprin ini."})
     if Assignment.objects.filter(operation=warrant.operation, personnel=personnel).exists():
@@ -132,8 +135,13 @@ def assignment_add(
 
 @transaction.atomic
 @coverage_counts.keeps_available
-def personnel_update(*, person: Personnel, by=None, channel: str = "system", **fields) -> Personnel:
+def personnel_update(
+    *, person: Personnel, by: Actor, channel: ChannelName, **fields: Any
+) -> Personnel:
     """Change a person's record (name, rank, unit, position, phone, is_active, NRP/NIP)."""
+    check_write_for_unit(by, person.unit)
+    if "unit" in fields:  # before anything changes, the caller's instance included
+        check_write_for_unit(by, fields["unit"])
     for key, value in fields.items():
         setattr(person, key, value or None if key in ("nrp", "nip") else value)
     return save_audited(person, by=by, channel=channel, action="personnel.update")
@@ -161,7 +169,9 @@ def clash_message(existing: Deployment) -> str:
     }
 
 
-def overlapping(personnel_id: int, starts_at: dt.datetime, ends_at: dt.datetime):
+def overlapping(
+    personnel_id: int, starts_at: dt.datetime, ends_at: dt.datetime
+) -> QuerySet[Deployment]:
     """Deployments of the person whose half-open span [start, end) meets [starts_at, ends_at)."""
     return (
         Deployment.objects.filter(
@@ -199,8 +209,8 @@ def deployment_create(
     group: PostGroup | None = None,
     event: Event | None = None,
     note: str = "",
-    by=None,
-    channel: str = "system",
+    by: Actor,
+    channel: ChannelName,
 ) -> Deployment:
     """Deploy the person of `assignment` to one post, TPS group or event for [starts_at, ends_at).
 
@@ -210,7 +220,9 @@ def deployment_create(
     writes that bypass this function.
     """
     unit = _target_unit(post=post, group=group, event=event)
+    check_deploy(by, unit)
     target = post or group or event
+    assert target is not None  # _target_unit refused anything but exactly one
     if starts_at is None or ends_at is None or ends_at <= starts_at:
         raise ValidationError({"ends_at": _("Waktu selesai harus setelah waktu mulai.")})
     if target.operation_id != assignment.operation_id:
@@ -277,7 +289,8 @@ def deployment_create(
 
 @transaction.atomic
 @coverage_counts.keeps_deployments
-def deployment_cancel(*, deployment: Deployment, by=None, channel: str = "system") -> None:
+def deployment_cancel(*, deployment: Deployment, by: Actor, channel: ChannelName) -> None:
+    check_deploy(by, deployment.unit)
     record(
         actor=by,
         channel=channel,
@@ -304,91 +317,6 @@ def deployment_cancel(*, deployment: Deployment, by=None, channel: str = "system
         group.delete()
 
 
-@dataclass
-class ImportResult:
-    created: list[Deployment] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, message)
-
-
-IMPORT_COLUMNS = ["nrp", "pos", "kegiatan", "mulai", "selesai", "catatan"]
-
-
-def _parse_instant(value: str, unit: Unit) -> dt.datetime:
-    """ISO date-time; without an offset it is read in the unit's local time zone."""
-    parsed = dt.datetime.fromisoformat(value.strip())
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=unit.zone)
-    return parsed
-
-
-def deployments_import(
-    *, operation: Operation, within: Unit, text: str, by=None, channel: str = "import"
-) -> ImportResult:
-    """Import deployments from CSV (columns: nrp, pos, kegiatan, mulai, selesai, catatan).
-
-    `pos` is a post code, `kegiatan` an event id (one of the two). Each line goes through
-    `deployment_create` on its own; a refused line (e.g. a clash) is reported with its
-    line number and the others are kept.
-    """
-    result = ImportResult()
-    reader = csv.DictReader(io.StringIO(text))
-    missing = {"nrp", "mulai", "selesai"} - set(reader.fieldnames or [])
-    if missing:
-        result.errors.append((1, _("Kolom wajib tidak ada: %s") % ", ".join(sorted(missing))))
-        return result
-    for line, row in enumerate(reader, start=2):
-        try:
-            result.created.append(
-                _import_row(operation=operation, within=within, row=row, by=by, channel=channel)
-            )
-        except ValidationError as exc:
-            messages = exc.messages
-            result.errors.append((line, " ".join(messages)))
-        except ValueError as exc:
-            result.errors.append((line, _("Format waktu tidak dikenal: %s") % exc))
-    return result
-
-
-def _import_row(*, operation, within, row, by, channel) -> Deployment:
-    nrp = (row.get("nrp") or "").strip()
-    assignment = (
-        Assignment.objects.select_related("personnel", "unit")
-        .filter(tree.subtree_q(within, "unit"), operation=operation, personnel__nrp=nrp)
-        .first()
-    )
-    if assignment is None:
-        raise ValidationError(
-            _("NRP %(nrp)s tidak bertugas dalam operasi ini di wilayah %(unit)s.")
-            % {"nrp": nrp, "unit": within}
-        )
-    post = event = None
-    post_code = (row.get("pos") or "").strip()
-    event_id = (row.get("kegiatan") or "").strip()
-    if post_code:
-        post = Post.objects.filter(
-            tree.subtree_q(within, "unit"), operation=operation, code=post_code
-        ).first()
-        if post is None:
-            raise ValidationError(_("Pos %s tidak ditemukan.") % post_code)
-    elif event_id.isascii() and event_id.isdigit():
-        event = Event.objects.filter(
-            tree.subtree_q(within, "unit"), operation=operation, pk=int(event_id)
-        ).first()
-        if event is None:
-            raise ValidationError(_("Kegiatan %s tidak ditemukan.") % event_id)
-    target_unit = (post or event).unit if (post or event) else within
-    return deployment_create(
-        assignment=assignment,
-        post=post,
-        event=event,
-        starts_at=_parse_instant(row.get("mulai") or "", target_unit),
-        ends_at=_parse_instant(row.get("selesai") or "", target_unit),
-        note=(row.get("catatan") or "").strip(),
-        by=by,
-        channel=channel,
-    )
-
-
 @transaction.atomic
 def post_group_create(
     *,
@@ -397,10 +325,11 @@ def post_group_create(
     vulnerability: str,
     name: str,
     posts: list[Post],
-    by=None,
-    channel: str = "system",
+    by: Actor,
+    channel: ChannelName,
 ) -> PostGroup:
     """Group nearby TPS of one level under `unit` to be guarded together."""
+    check_deploy(by, unit)
     if not posts:
         raise ValidationError({"posts": _("Kelompok TPS memerlukan sedikitnya satu TPS.")})
     for post in posts:
@@ -447,15 +376,17 @@ def apel_record(
     unit: Unit,
     held_at: dt.datetime,
     strength: dict[str, int],
-    equipment: Iterable[dict] = (),
+    equipment: Iterable[dict[str, Any]] = (),
     kind: str = "kesiapan",
     commander: str = "",
     note: str = "",
-    by=None,
-    channel: str = "system",
+    by: Actor,
+    channel: ChannelName,
 ) -> Apel:
     """Record an apel: `strength` has total, present and the absences by reason; each item
     of `equipment` is ``{"item": "r2", "label": "", "ready": 10, "not_ready": 2}``."""
+    if not can_deploy(by, unit):
+        raise PermissionDenied(_("Anda tidak berwenang mencatat apel untuk satuan ini."))
     apel = Apel(
         operation=operation,
         unit=unit,
@@ -463,7 +394,7 @@ def apel_record(
         held_at=held_at,
         commander=commander,
         note=note,
-        created_by=by if getattr(by, "is_authenticated", False) else None,
+        created_by=user_of(by),
         **{name: strength.get(name, 0) for name in STRENGTH_FIELDS},
     )
     apel.full_clean(exclude=["created_by"])

@@ -24,8 +24,10 @@ from django.views.decorators.http import require_http_methods
 from operations import clock, focus, tree
 from operations.models import Event, Operation, Post, Unit, UnitKind, Vulnerability
 from operations.selectors import operations_for, voting_day
+from pamilu import scoping
+from pamilu.api.csvfile import CsvFileError
 from pamilu.scoping import get_in_scope_or_404, scope
-from personnel import plotting, selectors, services
+from personnel import imports, plotting, selectors, services, services_plotting
 from personnel.forms import ApelForm, DeploymentForm, GapsForm, ImportForm, SpanForm
 from personnel.models import Apel, Assignment, Deployment, Personnel
 
@@ -67,7 +69,7 @@ def _zone(request: HttpRequest, unit: Unit | None = None) -> ZoneInfo:
 
 
 def _require_deploy(request: HttpRequest, unit: Unit) -> None:
-    if not selectors.can_deploy(request.user, unit):
+    if not scoping.can_deploy(request.user, unit):
         raise PermissionDenied(_("Anda tidak berwenang menempatkan personel untuk satuan ini."))
 
 
@@ -81,7 +83,7 @@ def _context(request, unit, operation, **extra) -> dict:
         "unit": unit,
         "operation": operation,
         "operations": operations_for(request.user).order_by("-start_date"),
-        "can_deploy": selectors.can_deploy(request.user, unit),
+        "can_deploy": scoping.can_deploy(request.user, unit),
         "base_query": base_query,
         "filter_query": base_query,  # pagination links; a page with more filters overrides it
         **extra,
@@ -206,7 +208,7 @@ def _deploy_from_form(request, form, operation, unit) -> Deployment | None:
             form.add_error("post_code", _("Pos dengan kode ini tidak ditemukan di wilayah Anda."))
             return None
     target_unit = post.unit if post else data["event"].unit
-    if not selectors.can_deploy(request.user, target_unit):
+    if not scoping.can_deploy(request.user, target_unit):
         form.add_error("post_code", _("Anda tidak berwenang menempatkan personel di pos ini."))
         return None
     try:
@@ -259,13 +261,17 @@ def deployment_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = services.deployments_import(
-            operation=operation,
-            within=unit,
-            text=form.cleaned_data["file"],
-            by=request.user,
-            channel="import",
-        )
+        try:
+            result = imports.deployments_import(
+                raw=form.cleaned_data["file"].encode("utf-8"),
+                operation=operation,
+                within=unit,
+                by=request.user,
+                channel="import",
+                only_valid=form.cleaned_data["only_valid"],
+            )
+        except CsvFileError as exc:
+            form.add_error("file", exc.message)
     return _render(
         request, "personnel/deployment_import.html", unit, operation, form=form, result=result
     )
@@ -326,7 +332,7 @@ def plotting_view(request: HttpRequest) -> HttpResponse:
         starts_at, ends_at = form.span(unit.zone)
         if request.method == "POST":
             try:
-                created = plotting.confirm(
+                created = services_plotting.plotting_confirm(
                     operation=operation,
                     polres=unit,
                     starts_at=starts_at,

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import record
+from pamilu.actors import Actor, ChannelName, user_of
 from reports.models import Attachment, DailyReport
 
 
@@ -80,7 +81,7 @@ def _human_size(size: int) -> str:
 
 
 @transaction.atomic
-def attachment_add(*, report: DailyReport, by, channel: str, upload) -> Attachment:
+def attachment_add(*, report: DailyReport, by: Actor, channel: ChannelName, upload) -> Attachment:
     """Attach a photo or PDF to a draft or returned report, under a server-chosen name."""
     from reports.services import _check_writer
 
@@ -94,7 +95,7 @@ def attachment_add(*, report: DailyReport, by, channel: str, upload) -> Attachme
         original_name=original,
         content_type=mime,
         size=upload.size,
-        uploaded_by=by,
+        uploaded_by=user_of(by),
     )
     attachment.file.save(f"upload.{extension}", ContentFile(upload.read()), save=False)
     attachment.save()
@@ -109,7 +110,7 @@ def attachment_add(*, report: DailyReport, by, channel: str, upload) -> Attachme
 
 
 @transaction.atomic
-def attachment_remove(*, attachment: Attachment, by, channel: str) -> None:
+def attachment_remove(*, attachment: Attachment, by: Actor, channel: ChannelName) -> None:
     from reports.services import _check_writer
 
     report = attachment.report

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import record, snapshot
+from pamilu.actors import Actor, ChannelName
 from reports.models import Attachment, Correction, CorrectionKind, DailyReport, Incident
 from summaries.services import mark_stale_for_report
 
@@ -25,7 +26,9 @@ def _retain_until() -> dt.date:
 
 
 @transaction.atomic
-def incident_correct_away(*, incident: Incident, by, channel: str, reason: str) -> Correction:
+def incident_correct_away(
+    *, incident: Incident, by: Actor, channel: ChannelName, reason: str
+) -> Correction:
     """Remove `incident` from its report as an audited correction."""
     report = DailyReport.objects.select_for_update().get(pk=incident.report_id)
     data = snapshot(incident)
@@ -46,12 +49,14 @@ def incident_correct_away(*, incident: Incident, by, channel: str, reason: str) 
         obj=report,
         changes={"incidents": [data, None], "reason": reason, "correction": correction.pk},
     )
-    mark_stale_for_report(report=report)
+    mark_stale_for_report(report=report, by=by, channel=channel)
     return correction
 
 
 @transaction.atomic
-def attachment_correct_away(*, attachment: Attachment, by, channel: str, reason: str) -> Correction:
+def attachment_correct_away(
+    *, attachment: Attachment, by: Actor, channel: ChannelName, reason: str
+) -> Correction:
     """Remove `attachment` from its report; its file stays, owned by the correction."""
     report = DailyReport.objects.select_for_update().get(pk=attachment.report_id)
     data = snapshot(attachment)
@@ -73,11 +78,13 @@ def attachment_correct_away(*, attachment: Attachment, by, channel: str, reason:
         obj=report,
         changes={"attachments": [data, None], "reason": reason, "correction": correction.pk},
     )
-    mark_stale_for_report(report=report)
+    mark_stale_for_report(report=report, by=by, channel=channel)
     return correction
 
 
-def purge_expired_correction_files(*, today: dt.date | None = None) -> int:
+def purge_expired_correction_files(
+    *, by: Actor, channel: ChannelName, today: dt.date | None = None
+) -> int:
     """Delete the files of corrections past their retention date. Returns how many."""
     today = today or timezone.localdate()
     count = 0
@@ -88,8 +95,8 @@ def purge_expired_correction_files(*, today: dt.date | None = None) -> int:
             storage = correction.file.storage
             Correction.objects.filter(pk=correction.pk).update(file_purged_at=timezone.now())
             record(
-                actor=None,
-                channel="system",
+                actor=by,
+                channel=channel,
                 action="correction.purge_file",
                 obj=correction.report,
                 changes={"correction": correction.pk, "file": name},

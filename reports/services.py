@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from audit.services import record
 from operations import clock
 from operations.models import Operation, Unit
+from pamilu.actors import Actor, ChannelName, user_of
 from pamilu.errors import StateError
 from pamilu.scoping import can_review_unit, can_write_for_unit
 from reports import facts, items, notify, rules
@@ -104,19 +105,23 @@ def _check_takes_part(operation: Operation, unit: Unit) -> None:
         )
 
 
-def _check_writer(by, unit: Unit) -> None:
+def _check_writer(by: Actor, unit: Unit) -> None:
     if not can_write_for_unit(by, unit):
         raise PermissionDenied(_("Hanya operator satuan ini yang dapat mengubah laporannya."))
 
 
-def _check_reviewer(by, report: DailyReport) -> None:
+def _check_reviewer(by: Actor, report: DailyReport) -> None:
     if not can_review_unit(by, report.unit):
         raise PermissionDenied(
             _("Hanya pemeriksa dari satuan atas yang dapat menerima atau mengembalikan laporan.")
         )
 
 
-def _check_items(operation: Operation, activities, incidents) -> None:
+def _check_items(
+    operation: Operation,
+    activities: list[dict[str, Any]] | None,
+    incidents: list[dict[str, Any]] | None,
+) -> None:
     errors: dict[str, list[str]] = {}
     for item in activities or ():
         task_force = item.get("task_force")
@@ -160,7 +165,12 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[An
     return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
 
 
-def _write_items(report: DailyReport, activities, incidents, **options) -> None:
+def _write_items(
+    report: DailyReport,
+    activities: list[dict[str, Any]] | None,
+    incidents: list[dict[str, Any]] | None,
+    **options: Any,
+) -> None:
     items.write_items(
         report,
         activities,
@@ -179,14 +189,14 @@ def report_create(
     *,
     operation: Operation,
     unit: Unit,
-    by,
-    channel: str,
+    by: Actor,
+    channel: ChannelName,
     report_date: dt.date | None = None,
-    activities: list[dict] | None = None,
-    incidents: list[dict] | None = None,
+    activities: list[dict[str, Any]] | None = None,
+    incidents: list[dict[str, Any]] | None = None,
     submit: bool = False,
     confirm_warnings: Iterable[str] = (),
-    **fields,
+    **fields: Any,
 ) -> DailyReport:
     """A draft report of `unit` for `report_date` (default: the unit's own today); with
     `submit`, sent in the same transaction (all or nothing: one request from a phone)."""
@@ -203,7 +213,7 @@ def report_create(
         operation=operation,
         unit=unit,
         report_date=report_date,
-        created_by=by,
+        created_by=user_of(by),
         unit_path=unit.path,
         **fields,
     )
@@ -241,7 +251,7 @@ def report_create(
         # report_submit's own body, in this transaction (no savepoint of its own); the
         # sent report keeps the items just written.
         with facts.incidents_written_as(report, ReportStatus.SUBMITTED):
-            sent = report_submit.__wrapped__(
+            sent = report_submit.__wrapped__(  # type: ignore[attr-defined]  # no savepoint
                 report=report, by=by, channel=channel, confirm_warnings=confirm_warnings
             )
         report = facts.carry_items(source=report, target=sent)
@@ -252,11 +262,11 @@ def report_create(
 def report_update(
     *,
     report: DailyReport,
-    by,
-    channel: str,
-    activities: list[dict] | None = None,
-    incidents: list[dict] | None = None,
-    **fields,
+    by: Actor,
+    channel: ChannelName,
+    activities: list[dict[str, Any]] | None = None,
+    incidents: list[dict[str, Any]] | None = None,
+    **fields: Any,
 ) -> DailyReport:
     """Change a draft or returned report; a submitted or accepted one is frozen."""
     _check_writer(by, report.unit)
@@ -285,7 +295,7 @@ def report_update(
 
 
 def _claim(
-    report: DailyReport, old: Iterable[str], *, locked: DailyReport | None = None, **values
+    report: DailyReport, old: Iterable[str], *, locked: DailyReport | None = None, **values: Any
 ) -> DailyReport:
     """Move the report out of one of the `old` states atomically, or raise. With `locked`
     (the row as read under the caller's lock, values plain) it is returned updated."""
@@ -305,7 +315,7 @@ def _claim(
 
 @transaction.atomic
 def report_submit(
-    *, report: DailyReport, by, channel: str, confirm_warnings: Iterable[str] = ()
+    *, report: DailyReport, by: Actor, channel: ChannelName, confirm_warnings: Iterable[str] = ()
 ) -> DailyReport:
     """Send a draft, or send a returned report again. After the deadline it is marked late
     (by the first submission only), never refused.
@@ -358,12 +368,14 @@ def report_submit(
     )
     # the answer shows them without a read-back
     facts.hold_items(fresh, "flags", sorted(written, key=lambda flag: flag.code))
-    mark_stale_for_report(report=fresh)
+    mark_stale_for_report(report=fresh, by=by, channel=channel)
     return fresh
 
 
 @transaction.atomic
-def report_return(*, report: DailyReport, by, channel: str, reason: str) -> DailyReport:
+def report_return(
+    *, report: DailyReport, by: Actor, channel: ChannelName, reason: str
+) -> DailyReport:
     """A reviewer of an ancestor unit sends a submitted report back with a reason."""
     _check_reviewer(by, report)
     reason = (reason or "").strip()
@@ -394,13 +406,13 @@ def report_return(*, report: DailyReport, by, channel: str, reason: str) -> Dail
             "return_reason": [report.return_reason, reason],
         },
     )
-    mark_stale_for_report(report=fresh)
+    mark_stale_for_report(report=fresh, by=by, channel=channel)
     transaction.on_commit(lambda: notify.report_returned(report_id=fresh.pk))
     return fresh
 
 
 @transaction.atomic
-def report_accept(*, report: DailyReport, by, channel: str) -> DailyReport:
+def report_accept(*, report: DailyReport, by: Actor, channel: ChannelName) -> DailyReport:
     """A reviewer of an ancestor unit accepts a submitted report."""
     _check_reviewer(by, report)
     now = timezone.now()
@@ -420,7 +432,7 @@ def report_accept(*, report: DailyReport, by, channel: str) -> DailyReport:
         obj=fresh,
         changes={"status": [ReportStatus.SUBMITTED, ReportStatus.ACCEPTED]},
     )
-    mark_stale_for_report(report=fresh)
+    mark_stale_for_report(report=fresh, by=by, channel=channel)
     return fresh
 
 

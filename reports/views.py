@@ -11,7 +11,6 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -22,7 +21,7 @@ from operations import clock
 from operations.selectors import default_operation, operations_for
 from pamilu.paging import CappedPaginator
 from pamilu.scoping import can_review_unit, can_write_for_unit
-from reports import rules, selectors, services
+from reports import rules, selectors, services, services_form
 from reports.forms import (
     ActivityFormSet,
     IncidentFormSet,
@@ -229,47 +228,21 @@ def _report_form(request: HttpRequest, report: DailyReport | None) -> HttpRespon
                 "incidents": (incidents, incident_rows),
             }
             try:
-                send = request.POST.get("action") == "submit"
-                with transaction.atomic():
-                    if report is None:
-                        # "Kirim" on a new report: created and sent by one service call
-                        # (an attachment first needs the draft, then it is sent below).
-                        report = services.report_create(
-                            operation=data["operation"],
-                            unit=unit,
-                            report_date=day,
-                            by=user,
-                            channel=WEB,
-                            activities=activity_items,
-                            incidents=incident_items,
-                            submit=send and not data.get("attachment"),
-                            confirm_warnings=confirmed,
-                            **fields,
-                        )
-                    else:
-                        report = services.report_update(
-                            report=report,
-                            by=user,
-                            channel=WEB,
-                            activities=activity_items,
-                            incidents=incident_items,
-                            **fields,
-                        )
-                    if data.get("attachment"):
-                        services.attachment_add(
-                            report=report, by=user, channel=WEB, upload=data["attachment"]
-                        )
-                    if send and report.status != ReportStatus.SUBMITTED:
-                        report = services.report_submit(
-                            report=report, by=user, channel=WEB, confirm_warnings=confirmed
-                        )
+                report = services_form.report_save(
+                    report=report,
+                    operation=report.operation if report else data["operation"],
+                    unit=unit,
+                    report_date=day,
+                    by=user,
+                    channel=WEB,
+                    activities=activity_items,
+                    incidents=incident_items,
+                    attachment=data.get("attachment") or None,
+                    submit=request.POST.get("action") == "submit",
+                    confirm_warnings=confirmed,
+                    **fields,
+                )
             except (ValidationError, rules.SendWarnings) as exc:
-                if (
-                    report is not None
-                    and report.pk
-                    and not DailyReport.objects.filter(pk=report.pk).exists()
-                ):
-                    report = None
                 if isinstance(exc, rules.SendWarnings):
                     warnings = exc.warnings
                 else:

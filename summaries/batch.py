@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from audit.services import record
 from operations.models import Unit
+from pamilu import actors
 from summaries import accumulate, parts, periods, state
 from summaries.content import INCREMENTAL_MAX_UNITS, swap
 from summaries.models import DirtyUnit, PeriodKind, Summary, SummaryPart, SummaryState
@@ -50,7 +51,7 @@ def rebuild(ids: list[int]) -> int:
     with transaction.atomic():
         done, later = _rebuild_together(ids)
     for summary in later:
-        services.summary_rebuild(summary=summary)
+        services.summary_rebuild(summary=summary, by=actors.TASKS, channel="system")
     return done + len(later)
 
 
@@ -231,7 +232,7 @@ def _write(built, marks_only, dirty) -> None:
         DirtyUnit.objects.filter(pk__in=done)._raw_delete(DirtyUnit.objects.db)
     for s in changed:
         record(
-            actor=None,
+            actor=actors.TASKS,
             channel="system",
             action="summary.rebuild",
             obj=s,

@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
@@ -15,14 +16,19 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import User
 from audit.services import record
 from operations import clock
 from operations.models import Operation, Phase, Unit
+from pamilu.actors import Actor, ChannelName, user_of
+from pamilu.roles import Role
 from summaries import periods, selectors, state
 from summaries.content import build_full, build_incremental
 from summaries.models import DirtyUnit, Notice, NoticeKind, PeriodKind, Summary
 from summaries.periods import Period
+
+if TYPE_CHECKING:
+    from reports.models import DailyReport
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +38,7 @@ TO_DATE_KINDS = {PeriodKind.WEEKLY, PeriodKind.PHASE}
 REBUILD_DELAY_SECONDS = 20
 
 
-def _key(operation: Operation, unit: Unit, period: Period) -> dict:
+def _key(operation: Operation, unit: Unit, period: Period) -> dict[str, Any]:
     if period.kind == PeriodKind.PHASE:
         return {
             "operation": operation,
@@ -50,7 +56,13 @@ def _key(operation: Operation, unit: Unit, period: Period) -> dict:
 
 @transaction.atomic
 def summary_build(
-    *, operation: Operation, unit: Unit, period: Period, full: bool = False
+    *,
+    operation: Operation,
+    unit: Unit,
+    period: Period,
+    by: Actor,
+    channel: ChannelName,
+    full: bool = False,
 ) -> Summary | None:
     """Build (or rebuild) one summary in one transaction: an upsert on its unique key.
 
@@ -124,8 +136,8 @@ def summary_build(
         DirtyUnit.objects.filter(pk__in=[pk for pk, _ in dirty]).delete()
     if changed:
         record(
-            actor=None,
-            channel="system",
+            actor=by,
+            channel=channel,
             action="summary.build" if created else "summary.rebuild",
             obj=current,
             changes={
@@ -137,7 +149,7 @@ def summary_build(
     return current
 
 
-def content_hash(content: dict, acc_text: str) -> str:
+def content_hash(content: dict[str, Any], acc_text: str) -> str:
     """A fingerprint of the content: the sums it is rendered from (already JSON text)
     and its heading; cheaper than serialising a national content again."""
     head = {k: content[k] for k in ("operation", "unit", "period")}
@@ -160,29 +172,35 @@ def period_of(summary: Summary) -> Period:
         return periods.daily(summary.operation, summary.period_start)
     if summary.period_kind == PeriodKind.WEEKLY:
         return periods.weekly(summary.operation, summary.through)
+    assert summary.phase is not None  # a phase summary names its phase
     return periods.for_phase(summary.operation, summary.phase, summary.through)
 
 
-def summary_rebuild(*, summary: Summary) -> Summary | None:
-    return summary_build(operation=summary.operation, unit=summary.unit, period=period_of(summary))
-
-
-def build_for_day(*, operation: Operation, unit: Unit, day: dt.date) -> list[Summary]:
-    """The daily summary of `day`, and the week and phase(s) to date, for one unit."""
-    built = [summary_build(operation=operation, unit=unit, period=periods.daily(operation, day))]
-    built.append(
-        summary_build(operation=operation, unit=unit, period=periods.weekly(operation, day))
+def summary_rebuild(*, summary: Summary, by: Actor, channel: ChannelName) -> Summary | None:
+    return summary_build(
+        operation=summary.operation,
+        unit=summary.unit,
+        period=period_of(summary),
+        by=by,
+        channel=channel,
     )
+
+
+def build_for_day(
+    *, operation: Operation, unit: Unit, day: dt.date, by: Actor, channel: ChannelName
+) -> list[Summary]:
+    """The daily summary of `day`, and the week and phase(s) to date, for one unit."""
+    periods_of_day = [periods.daily(operation, day), periods.weekly(operation, day)]
     for phase in Phase.objects.filter(operation=operation).on(day).order_by("start_date", "id"):
-        built.append(
-            summary_build(
-                operation=operation, unit=unit, period=periods.for_phase(operation, phase, day)
-            )
-        )
+        periods_of_day.append(periods.for_phase(operation, phase, day))
+    built = [
+        summary_build(operation=operation, unit=unit, period=period, by=by, channel=channel)
+        for period in periods_of_day
+    ]
     return [s for s in built if s is not None]
 
 
-def mark_stale_for_report(*, report) -> None:
+def mark_stale_for_report(*, report: DailyReport, by: Actor, channel: ChannelName) -> None:
     """Mark the summaries that include `report` stale, up the chain.
 
     Called by reports.services inside the transaction of every report transition
@@ -244,7 +262,7 @@ def enqueue_rebuild(ids: list[int]) -> None:
         logger.warning("could not queue rebuild of summaries %s; beat will", ids, exc_info=True)
 
 
-def rebuild_stale(*, limit: int = 500) -> int:
+def rebuild_stale(*, by: Actor, channel: ChannelName, limit: int = 500) -> int:
     """Rebuild stale summaries (oldest period first). Returns how many were rebuilt."""
     from summaries import batch
 
@@ -266,7 +284,7 @@ def _create_notices(rows: list[Notice]) -> int:
     return Notice.objects.count() - before
 
 
-def send_reminders(*, now: dt.datetime | None = None) -> int:
+def send_reminders(*, by: Actor, channel: ChannelName, now: dt.datetime | None = None) -> int:
     """Before the deadline, remind every unit that has not reported yet (level 0)."""
     now = now or timezone.now()
     window = dt.timedelta(minutes=settings.PAMILU_REMINDER_MINUTES_BEFORE_DEADLINE)
@@ -293,11 +311,11 @@ def send_reminders(*, now: dt.datetime | None = None) -> int:
                     )
                 )
     created = _create_notices(rows)
-    email_open_notices(now=now)
+    email_open_notices(now=now, by=by, channel=channel)
     return created
 
 
-def escalate(*, now: dt.datetime | None = None) -> int:
+def escalate(*, by: Actor, channel: ChannelName, now: dt.datetime | None = None) -> int:
     """After the deadline (+ the configured delay), escalate a missing report one unit up,
     and after twice the delay, two units up. Looks at the last two closed days."""
     now = now or timezone.now()
@@ -336,11 +354,11 @@ def escalate(*, now: dt.datetime | None = None) -> int:
                             )
                         )
     created = _create_notices(rows)
-    email_open_notices(now=now)
+    email_open_notices(now=now, by=by, channel=channel)
     return created
 
 
-def email_open_notices(*, now: dt.datetime | None = None) -> int:
+def email_open_notices(*, by: Actor, channel: ChannelName, now: dt.datetime | None = None) -> int:
     """E-mail notices not yet e-mailed, when a real e-mail backend is configured."""
     if not _email_enabled():
         return 0
@@ -405,12 +423,12 @@ def _notice_text(notice: Notice) -> tuple[str, str]:
     return subject, body
 
 
-def notice_acknowledge(*, notice: Notice, by, channel: str = "web") -> bool:
+def notice_acknowledge(*, notice: Notice, by: Actor, channel: ChannelName) -> bool:
     """Close an open notice. Returns False when someone acknowledged it already."""
     with transaction.atomic():
         now = timezone.now()
         claimed = Notice.objects.filter(pk=notice.pk, acknowledged_at__isnull=True).update(
-            acknowledged_at=now, acknowledged_by=by
+            acknowledged_at=now, acknowledged_by=user_of(by)
         )
         if not claimed:
             return False
@@ -422,5 +440,5 @@ def notice_acknowledge(*, notice: Notice, by, channel: str = "web") -> bool:
             changes={"acknowledged_at": [None, now]},
             unit=notice.recipient_unit,
         )
-    notice.acknowledged_at, notice.acknowledged_by = now, by
+    notice.acknowledged_at, notice.acknowledged_by = now, user_of(by)
     return True

@@ -14,6 +14,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from operations.models import Operation, Unit
+from pamilu import actors
 from summaries import batch, selectors, services
 
 logger = logging.getLogger(__name__)
@@ -35,7 +36,13 @@ def build_for_day(operation_id: int, unit_id: int, day: str) -> int:
     if operation is None or unit is None:
         logger.info("build_for_day: operation %s or unit %s is gone", operation_id, unit_id)
         return 0
-    built = services.build_for_day(operation=operation, unit=unit, day=dt.date.fromisoformat(day))
+    built = services.build_for_day(
+        operation=operation,
+        unit=unit,
+        day=dt.date.fromisoformat(day),
+        by=actors.TASKS,
+        channel="system",
+    )
     logger.info("rekap %s %s %s: %d summaries built", operation.code, unit.code, day, len(built))
     return len(built)
 
@@ -50,7 +57,7 @@ def rebuild_summaries(summary_ids: list[int]) -> int:
 @shared_task(name="summaries.rebuild_stale", **RETRY)
 def rebuild_stale() -> int:
     """Beat: rebuild whatever is marked stale (covers rebuilds that could not be queued)."""
-    return services.rebuild_stale()
+    return services.rebuild_stale(by=actors.TASKS, channel="system")
 
 
 def _enqueue(due: list[tuple[int, int, str]]) -> int:
@@ -76,9 +83,9 @@ def build_due_national() -> int:
 
 @shared_task(name="summaries.send_reminders", **RETRY)
 def send_reminders() -> int:
-    return services.send_reminders()
+    return services.send_reminders(by=actors.TASKS, channel="system")
 
 
 @shared_task(name="summaries.escalate", **RETRY)
 def escalate() -> int:
-    return services.escalate()
+    return services.escalate(by=actors.TASKS, channel="system")

@@ -19,6 +19,7 @@ from operations.models import (
     Vulnerability,
 )
 from operations.services import unit_create
+from pamilu import actors
 from personnel.models import Personnel, Rank
 from personnel.services import personnel_create
 
@@ -32,7 +33,7 @@ def unit(code: str, kind: str, parent: Unit | None, *, time_zone: str = "", **ex
         kind=kind,
         parent=parent,
         time_zone=time_zone,
-        **extra,
+        **{"by": actors.SYSTEM, "channel": "system", **extra},
     )
 
 
@@ -99,7 +100,11 @@ def person(unit: Unit, *, rank: str = "BRIPTU", nrp: str | None = None, **extra)
     else:
         ident["nip"] = extra.pop("nip", f"{198001012010011000 + next(_counter):018d}")
     return personnel_create(
-        name=extra.pop("name", "Budi Santoso"), rank=rank_obj, unit=unit, **ident, **extra
+        name=extra.pop("name", "Budi Santoso"),
+        rank=rank_obj,
+        unit=unit,
+        **ident,
+        **{"by": actors.SYSTEM, "channel": "system", **extra},
     )
 
 

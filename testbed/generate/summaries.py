@@ -21,6 +21,7 @@ import datetime as dt
 from contextlib import contextmanager
 
 from operations.models import Operation, Phase, Unit, UnitKind
+from pamilu import actors
 from summaries import parts as summary_parts
 from summaries import periods
 from summaries.services import summary_build
@@ -105,5 +106,7 @@ def build(
         return 0
     with shared_parts(operation, root):
         for unit, period in jobs:
-            summary_build(operation=operation, unit=unit, period=period)
+            summary_build(
+                operation=operation, unit=unit, period=period, by=actors.TESTBED, channel="system"
+            )
     return len(jobs)

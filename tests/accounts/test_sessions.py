@@ -208,6 +208,7 @@ def test_token_issue_records_the_stamp(personas):
         expiry=timezone.now() + dt.timedelta(days=1),
         by=personas.kapolsek_a,
         name="HP dinas",
+        channel="api",
     )
     assert token.info.name == "HP dinas"
     assert token.info.stamp == personas.kapolsek_a.get_session_auth_hash()

@@ -49,6 +49,7 @@ def test_admin_revokes_token_and_it_fails_at_once(client, personas):
         user=personas.reviewer,
         expiry=timezone.now() + dt.timedelta(days=5),
         by=personas.admin,
+        channel="api",
     )
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")

@@ -17,6 +17,7 @@ from audit import sealing
 from audit.models import AuditBlock, AuditEntry
 from audit.receivers import OUT_OF_SCOPE_PER_HOUR
 from audit.services import record
+from pamilu import actors
 from tests.api_clients import token_client
 
 LATER = timezone.now() + dt.timedelta(days=1)
@@ -208,3 +209,11 @@ def test_admin_action_of_an_unaudited_admin_is_recorded(client, personas):
     assert response.status_code == 302, response.content.decode()[:1000]
     entry = AuditEntry.objects.get(action="rank.admin_add")
     assert (entry.actor_name, entry.channel, entry.object_repr) == ("admin", "admin", "Pangkat Uji")
+
+
+def test_entry_names_a_system_actor_and_refuses_none(tree):
+    entry = record(actor=actors.TASKS, channel="system", action="test.sys", obj=tree.labuan)
+    assert (entry.actor, entry.actor_name) == (None, "sistem:tugas-latar")
+    with pytest.raises(TypeError):
+        record(actor=None, channel="system", action="test.none", obj=tree.labuan)
+    assert not AuditEntry.objects.filter(action="test.none").exists()

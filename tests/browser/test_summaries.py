@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from pamilu import actors
 from summaries import services
 from tests.summaries.conftest import D, daily, make_scenario
 
@@ -27,7 +28,9 @@ def test_command_center_opens_the_national_rekap_and_downloads_pdf(
 ):
     make_scenario(tree, operation, personas)
     for unit in (tree.mabes, tree.maluku, tree.sulsel, tree.banten):
-        services.build_for_day(operation=operation, unit=unit, day=D)
+        services.build_for_day(
+            operation=operation, unit=unit, day=D, by=actors.TASKS, channel="system"
+        )
     login(page, "mabes.cc")
     page.goto(f"{live_server.url}/summaries/?kind=daily")
     page.screenshot(path=str(screenshot_dir / "summaries-list.png"), full_page=True)

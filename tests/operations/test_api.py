@@ -10,6 +10,7 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from operations.models import Event, Post, PostKind, Vulnerability
 from operations.services import event_create, post_create
+from pamilu import actors
 from tests import builders
 
 
@@ -22,7 +23,7 @@ def _post(operation, unit, code, **extra):
         name=f"TPS {code}",
         vulnerability=Vulnerability.RAWAN,
         voters=extra.pop("voters", 250),
-        **extra,
+        **{"by": actors.SYSTEM, "channel": "system", **extra},
     )
 
 
@@ -308,6 +309,8 @@ def rally(tree, operation):
         starts_at=start,
         ends_at=start + dt.timedelta(hours=4),
         expected_crowd=5000,
+        by=actors.SYSTEM,
+        channel="system",
     )
 
 

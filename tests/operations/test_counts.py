@@ -14,6 +14,7 @@ from django.urls import reverse
 from operations import count_selectors, counts, selectors, services
 from operations.imports import import_tps
 from operations.models import PostKind, SecurityPattern, TpsCount, UnitKind, Vulnerability
+from pamilu import actors
 from tests import builders
 
 KR, RAWAN, SR, KHUSUS = (
@@ -36,6 +37,8 @@ def _tps(operation, unit, level, n, start=0):
             subdistrict="Kec",
             district="Kab",
             vulnerability=level,
+            by=actors.SYSTEM,
+            channel="system",
         )
         for i in range(n)
     ]
@@ -52,9 +55,13 @@ def test_create_update_delete_keep_counts_and_requirement(tree, operation):
     a = _tps(operation, tree.sirimau, KR, 9)  # 2-8: 2 groups -> 4
     _tps(operation, tree.nusaniwe, RAWAN, 3)  # 2-2: 2 groups -> 4
     assert _kept(operation) == {(tree.sirimau.pk, KR): (9, 4), (tree.nusaniwe.pk, RAWAN): (3, 4)}
-    services.post_update(post=a[0], vulnerability=SR)  # one TPS becomes sangat rawan
-    services.post_update(post=a[1], unit=tree.nusaniwe)  # one moves to another Polsek
-    services.post_delete(post=a[2])
+    services.post_update(
+        post=a[0], vulnerability=SR, by=actors.SYSTEM, channel="system"
+    )  # one TPS becomes sangat rawan
+    services.post_update(
+        post=a[1], unit=tree.nusaniwe, by=actors.SYSTEM, channel="system"
+    )  # one moves to another Polsek
+    services.post_delete(post=a[2], by=actors.SYSTEM, channel="system")
     assert _kept(operation) == {
         (tree.sirimau.pk, KR): (6, 2),
         (tree.sirimau.pk, SR): (1, 2),
@@ -66,7 +73,13 @@ def test_create_update_delete_keep_counts_and_requirement(tree, operation):
 
 def test_non_tps_posts_are_not_counted(tree, operation):
     services.post_create(
-        operation=operation, unit=tree.ambon, kind=PostKind.WAREHOUSE, code="G-1", name="Gudang"
+        operation=operation,
+        unit=tree.ambon,
+        kind=PostKind.WAREHOUSE,
+        code="G-1",
+        name="Gudang",
+        by=actors.SYSTEM,
+        channel="system",
     )
     assert _kept(operation) == {}
     assert counts.drift() == []
@@ -79,7 +92,9 @@ def test_import_adds_one_delta_for_all_rows(tree, operation, personas):
     )
     raw = ("kode_tps,desa,kecamatan,kabupaten,dpt,kerawanan,kode_satuan\n" + rows).encode()
     with CaptureQueriesContext(connection) as queries:
-        report = import_tps(raw=raw, operation=operation, unit=tree.ambon, by=personas.admin)
+        report = import_tps(
+            raw=raw, operation=operation, unit=tree.ambon, by=personas.admin, channel="import"
+        )
     assert report.written == 40
     assert _kept(operation) == {(tree.sirimau.pk, KR): (30, 8), (tree.sirimau.pk, RAWAN): (10, 10)}
     maintenance = [q for q in queries.captured_queries if "tpscount" in q["sql"]]
@@ -109,7 +124,9 @@ def test_unit_move_takes_the_new_ancestors_pattern(tree, operation):
     _tps(operation, tree.sirimau, KR, 8)
     counts.pattern_changed(operation.pk)
     assert _kept(operation)[(tree.sirimau.pk, KR)] == (8, 4)
-    services.unit_update(unit=tree.sirimau, parent=tree.sinjai)  # out of Ambon's pattern
+    services.unit_update(
+        unit=tree.sirimau, parent=tree.sinjai, by=actors.SYSTEM, channel="system"
+    )  # out of Ambon's pattern
     assert _kept(operation)[(tree.sirimau.pk, KR)] == (8, 2)
     assert counts.drift() == []
 
@@ -212,17 +229,21 @@ def test_rebuild_command_repairs_and_check_reports_drift(spread, operation, caps
 def test_editing_a_deleted_post_is_refused_not_inserted_again(tree, operation):
     post = _tps(operation, tree.sirimau, KR, 1)[0]
     stale = type(post).objects.get(pk=post.pk)
-    services.post_delete(post=post)
+    services.post_delete(post=post, by=actors.SYSTEM, channel="system")
     with pytest.raises(ValidationError):
-        services.post_update(post=stale, vulnerability=RAWAN)
-    services.post_delete(post=stale)  # deleting twice changes nothing
+        services.post_update(post=stale, vulnerability=RAWAN, by=actors.SYSTEM, channel="system")
+    services.post_delete(
+        post=stale, by=actors.SYSTEM, channel="system"
+    )  # deleting twice changes nothing
     assert _kept(operation) == {}
     assert counts.drift() == []
 
 
 def test_unit_move_from_a_stale_instance_moves_the_stored_subtree(tree, operation):
     stale = type(tree.ambon).objects.get(pk=tree.ambon.pk)
-    services.unit_update(unit=tree.ambon, parent=tree.sulsel)
-    services.unit_update(unit=stale, parent=tree.banten)  # its path in memory is old
+    services.unit_update(unit=tree.ambon, parent=tree.sulsel, by=actors.SYSTEM, channel="system")
+    services.unit_update(
+        unit=stale, parent=tree.banten, by=actors.SYSTEM, channel="system"
+    )  # its path in memory is old
     tree.sirimau.refresh_from_db()
     assert tree.sirimau.path == "MABES/POLDA-BANTEN/POLRESTA-AMBON/POLSEK-SIRIMAU/"

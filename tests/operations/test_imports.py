@@ -19,7 +19,9 @@ def test_import_tps_valid_file_writes_every_row(personas, tree, operation):
         "8171011001001,TPS 001,Batu Merah,Sirimau,Kota Ambon,287,-3.6954,128.1814",
         "8171011001002,TPS 002,Batu Merah,Sirimau,Kota Ambon,1.250,,",
     )
-    report = import_tps(raw=raw, operation=operation, unit=tree.sirimau, by=personas.kapolsek_a)
+    report = import_tps(
+        raw=raw, operation=operation, unit=tree.sirimau, by=personas.kapolsek_a, channel="import"
+    )
     assert (report.total, report.written, report.errors) == (2, 2, [])
     first, second = Post.objects.order_by("code")
     assert (first.code, first.village, first.voters, str(first.latitude)) == (
@@ -41,7 +43,9 @@ def test_import_tps_bad_rows_reported_and_nothing_written(personas, tree, operat
         "8171011001003,TPS 003,Batu Merah,Sirimau,Kota Ambon,banyak,,",
         "8171011001004,TPS 004,,Sirimau,Kota Ambon,10,95.1,128.1",
     )
-    report = import_tps(raw=raw, operation=operation, unit=tree.sirimau, by=personas.kapolsek_a)
+    report = import_tps(
+        raw=raw, operation=operation, unit=tree.sirimau, by=personas.kapolsek_a, channel="import"
+    )
     assert report.written == 0
     assert Post.objects.count() == 0
     assert [(e.line, e.field) for e in report.errors] == [
@@ -59,7 +63,12 @@ def test_import_tps_only_valid_writes_valid_rows(personas, tree, operation):
         "8171011001002,TPS 002,Batu Merah,Sirimau,Kota Ambon,-5,,",
     )
     report = import_tps(
-        raw=raw, operation=operation, unit=tree.sirimau, by=personas.kapolsek_a, only_valid=True
+        raw=raw,
+        operation=operation,
+        unit=tree.sirimau,
+        by=personas.kapolsek_a,
+        only_valid=True,
+        channel="import",
     )
     assert (report.written, report.refused_lines) == (1, [3])
     assert list(Post.objects.values_list("code", flat=True)) == ["8171011001001"]
@@ -71,13 +80,16 @@ def test_import_tps_duplicate_identifiers_refused(personas, tree, operation):
         operation=operation,
         unit=tree.sirimau,
         by=personas.kapolsek_a,
+        channel="import",
     )
     raw = _csv(
         "8171011001001,TPS 001,Batu Merah,Sirimau,Kota Ambon,287,,",
         "8171011001002,TPS 002,Batu Merah,Sirimau,Kota Ambon,10,,",
         "8171011001002,TPS 002 lagi,Batu Merah,Sirimau,Kota Ambon,11,,",
     )
-    report = import_tps(raw=raw, operation=operation, unit=tree.sirimau, by=personas.kapolsek_a)
+    report = import_tps(
+        raw=raw, operation=operation, unit=tree.sirimau, by=personas.kapolsek_a, channel="import"
+    )
     assert report.written == 0
     assert [(e.line, e.field) for e in report.errors] == [(2, "code"), (4, "code")]
     assert "sudah terdaftar" in report.errors[0].message
@@ -90,7 +102,13 @@ def test_import_tps_wrong_encoding_refused_with_line(personas, tree, operation):
         "cp1252"
     )
     with pytest.raises(CsvFileError) as exc:
-        import_tps(raw=raw, operation=operation, unit=tree.sirimau, by=personas.kapolsek_a)
+        import_tps(
+            raw=raw,
+            operation=operation,
+            unit=tree.sirimau,
+            by=personas.kapolsek_a,
+            channel="import",
+        )
     assert exc.value.line == 2
     assert "UTF-8" in exc.value.message
 
@@ -100,21 +118,31 @@ def test_import_tps_wrong_delimiter_refused(personas, tree, operation):
         "8171011001001|TPS 001|Batu Merah|Sirimau|Kota Ambon|287||", header=HEADER.replace(",", "|")
     )
     with pytest.raises(CsvFileError) as exc:
-        import_tps(raw=raw, operation=operation, unit=tree.sirimau, by=personas.kapolsek_a)
+        import_tps(
+            raw=raw,
+            operation=operation,
+            unit=tree.sirimau,
+            by=personas.kapolsek_a,
+            channel="import",
+        )
     assert exc.value.line == 1
     assert "Pemisah kolom" in exc.value.message
 
 
 def test_import_tps_semicolon_file_with_kpu_headers(personas, tree, operation):
     raw = "\ufeffKode TPS;Kelurahan;Kecamatan;Kabupaten/Kota;Jumlah DPT;Kerawanan\n8171;Batu Merah;Sirimau;Kota Ambon;250;Rawan\n".encode()
-    report = import_tps(raw=raw, operation=operation, unit=tree.sirimau, by=personas.kapolsek_a)
+    report = import_tps(
+        raw=raw, operation=operation, unit=tree.sirimau, by=personas.kapolsek_a, channel="import"
+    )
     assert report.written == 1
     assert Post.objects.get().vulnerability == Vulnerability.RAWAN
 
 
 def test_import_tps_row_with_wrong_column_count_reported(personas, tree, operation):
     raw = _csv("8171011001001,TPS 001,Batu Merah,Sirimau,Kota Ambon,287")
-    report = import_tps(raw=raw, operation=operation, unit=tree.sirimau, by=personas.kapolsek_a)
+    report = import_tps(
+        raw=raw, operation=operation, unit=tree.sirimau, by=personas.kapolsek_a, channel="import"
+    )
     assert [(e.line, e.field) for e in report.errors] == [(2, None)]
     assert "Jumlah kolom 6, seharusnya 8" in report.errors[0].message
 
@@ -126,7 +154,9 @@ def test_import_tps_unit_outside_scope_refused(personas, tree, operation):
         "2,TPS 2,Desa,Kec,Kab,1,,,POLSEK-LABUAN",
         header=header,
     )
-    report = import_tps(raw=raw, operation=operation, unit=tree.sirimau, by=personas.kapolsek_a)
+    report = import_tps(
+        raw=raw, operation=operation, unit=tree.sirimau, by=personas.kapolsek_a, channel="import"
+    )
     assert [(e.line, e.field) for e in report.errors] == [(3, "unit")]
     assert Post.objects.count() == 0
 
@@ -142,7 +172,9 @@ def test_import_tps_ten_thousand_rows_in_seconds(
     started = time.perf_counter()
     # No query per row: batches only (SQLite's batches hold ~50 rows, PostgreSQL's 1000).
     with django_assert_max_num_queries(300):
-        report = import_tps(raw=raw, operation=operation, unit=tree.sirimau, by=personas.admin)
+        report = import_tps(
+            raw=raw, operation=operation, unit=tree.sirimau, by=personas.admin, channel="import"
+        )
     elapsed = time.perf_counter() - started
     assert (report.written, report.errors) == (10_000, [])
     assert Post.objects.filter(operation=operation).count() == 10_000

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from operations.models import TimeZone, Unit, UnitKind
 from operations.services import unit_create, unit_update
+from pamilu import actors
 from tests import builders
 
 
@@ -102,7 +103,7 @@ def test_ancestors_root_first(tree):
 
 
 def test_moving_a_polres_rewrites_its_subtree_paths(tree):
-    unit_update(unit=tree.ambon, parent=tree.sulsel)
+    unit_update(unit=tree.ambon, parent=tree.sulsel, by=actors.SYSTEM, channel="system")
     tree.sirimau.refresh_from_db()
     assert tree.sirimau.path == "MABES/POLDA-SULSEL/POLRESTA-AMBON/POLSEK-SIRIMAU/"
     assert tree.sirimau.depth == 3
@@ -111,14 +112,19 @@ def test_moving_a_polres_rewrites_its_subtree_paths(tree):
 
 def test_unit_cannot_move_below_itself(tree):
     with pytest.raises(ValidationError):
-        unit_update(unit=tree.maluku, parent=tree.ambon)
+        unit_update(unit=tree.maluku, parent=tree.ambon, by=actors.SYSTEM, channel="system")
 
 
 def test_unit_create_is_audited(tree):
     from audit.services import entries_for
 
     unit = unit_create(
-        code="POLSEK-BAGUALA", name="Polsek Baguala", kind=UnitKind.POLSEK, parent=tree.ambon
+        code="POLSEK-BAGUALA",
+        name="Polsek Baguala",
+        kind=UnitKind.POLSEK,
+        parent=tree.ambon,
+        by=actors.SYSTEM,
+        channel="system",
     )
     assert [e.action for e in entries_for(unit)] == ["unit.create"]
 
@@ -148,8 +154,12 @@ def test_post_update_audits_the_diff(tree, operation):
         code="8171010001001",
         name="TPS 001",
         vulnerability="rawan",
+        by=actors.SYSTEM,
+        channel="system",
     )
-    post_update(post=post, vulnerability="sangat_rawan", voters=250)
+    post_update(
+        post=post, vulnerability="sangat_rawan", voters=250, by=actors.SYSTEM, channel="system"
+    )
     created, updated = sorted(entries_for(post), key=lambda e: e.pk)
     assert created.action == "post.create"
     assert created.changes["vulnerability"] == "rawan"

@@ -26,6 +26,7 @@ from schemathesis.specs.openapi.checks import (
 from accounts.services import token_issue
 from operations.models import PostKind, Vulnerability
 from operations.services import post_create
+from pamilu import actors
 from tests import builders
 
 # Examples per operation and mode shrink as operations are added (about 450 requests in
@@ -58,6 +59,8 @@ def live_data(live_server, tree, operation, personas):
         code="8171011001001",
         name="TPS 001",
         vulnerability=Vulnerability.RAWAN,
+        by=actors.SYSTEM,
+        channel="system",
     )
     builders.person(tree.sirimau, nrp="85030001")
     _token, key = token_issue(

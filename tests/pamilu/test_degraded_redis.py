@@ -16,6 +16,7 @@ import time_machine
 from rest_framework.throttling import UserRateThrottle
 
 from accounts.models import Role
+from pamilu import actors
 from pamilu.celery import app as celery_app
 from reports.models import DailyReport, ReportActivity, ReportStatus
 from summaries import services as summary_services
@@ -74,7 +75,9 @@ def test_api_reads_and_submits_with_redis_stopped(
 ):
     scenario = make_scenario(tree, operation, personas)
     for name in UNITS:
-        summary_services.build_for_day(operation=operation, unit=getattr(tree, name), day=D)
+        summary_services.build_for_day(
+            operation=operation, unit=getattr(tree, name), day=D, by=actors.TASKS, channel="system"
+        )
     kapolsek = builders.user(Role.OPERATOR, tree.sinjai_utara, "kapolsek.sinjaiutara")
     client = token_client(kapolsek)
     draft = scenario.sinjai_utara

@@ -7,6 +7,7 @@ import itertools
 
 from operations import counts
 from operations.models import Post, PostKind, Unit
+from pamilu import actors
 from personnel.models import Assignment, Warrant
 from personnel.services import assignment_add, warrant_issue
 from tests import builders
@@ -25,6 +26,8 @@ def warrant(operation, unit: Unit) -> Warrant:
         date=dt.date(2024, 1, 2),
         issuing_unit=unit,
         operation=operation,
+        by=actors.SYSTEM,
+        channel="system",
     )
 
 
@@ -33,7 +36,11 @@ def assigned(
 ) -> Assignment:
     person = builders.person(home or serve, rank=rank, **extra)
     return assignment_add(
-        warrant=warrant_ or warrant(operation, serve), personnel=person, unit=serve
+        warrant=warrant_ or warrant(operation, serve),
+        personnel=person,
+        unit=serve,
+        by=actors.SYSTEM,
+        channel="system",
     )
 
 

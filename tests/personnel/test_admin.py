@@ -2,7 +2,8 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from operations.models import Vulnerability
-from personnel.models import Deployment
+from pamilu import actors
+from personnel.models import Deployment, Personnel, Rank
 from personnel.services import apel_record, deployment_create
 from tests.personnel.helpers import assigned, at, tps
 
@@ -49,6 +50,8 @@ def test_admin_apel_and_groups_pages(client, personas, tree, operation):
         held_at=at(1, 0),
         strength={"total": 3, "present": 3},
         equipment=[{"item": "r2", "ready": 2}],
+        by=actors.SYSTEM,
+        channel="system",
     )
     client.force_login(personas.admin)
     assert client.get(reverse("admin:personnel_apel_changelist")).status_code == 200
@@ -57,6 +60,41 @@ def test_admin_apel_and_groups_pages(client, personas, tree, operation):
     assert client.get(reverse("admin:personnel_postgroup_changelist")).status_code == 200
     budi = assigned(operation, tree.sirimau)
     (post,) = tps(operation, tree.sirimau, Vulnerability.RAWAN, 1)
-    deployment_create(assignment=budi, post=post, starts_at=at(1, 0), ends_at=at(1, 1))
+    deployment_create(
+        assignment=budi,
+        post=post,
+        starts_at=at(1, 0),
+        ends_at=at(1, 1),
+        by=actors.SYSTEM,
+        channel="system",
+    )
     listing = client.get(reverse("admin:personnel_deployment_changelist"))
     assert post.name in listing.content.decode()
+
+
+def test_admin_personnel_add_and_change_through_services(client, personas, tree):
+    client.force_login(personas.admin)
+    rank = Rank.objects.get(code="BRIPTU")
+    form = {
+        "nrp": "85019999",
+        "nip": "",
+        "name": "Siti Aminah",
+        "rank": rank.pk,
+        "unit": tree.sirimau.pk,
+        "position": "Banit",
+        "phone": "0812",
+        "is_active": "on",
+    }
+    response = client.post(reverse("admin:personnel_personnel_add"), form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    person = Personnel.objects.get(nrp="85019999")
+    assert (person.unit, person.phone) == (tree.sirimau, "0812")
+    created = AuditEntry.objects.get(action="personnel.create", object_id=str(person.pk))
+    assert (created.actor, created.channel) == (personas.admin, "admin")
+    form["position"] = "Kanit"
+    url = reverse("admin:personnel_personnel_change", args=[person.pk])
+    assert client.post(url, form).status_code == 302
+    person.refresh_from_db()
+    assert person.position == "Kanit"
+    updated = AuditEntry.objects.filter(action="personnel.update", object_id=str(person.pk))
+    assert updated.first().changes["position"] == ["Banit", "Kanit"]  # the newest

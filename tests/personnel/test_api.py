@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from audit.models import AuditEntry
+from pamilu import actors
 from personnel.models import Assignment, Personnel, Rank, Warrant
 from personnel.services import warrant_issue
 from tests import builders
@@ -27,6 +28,8 @@ def warrant(tree, operation, people):
         issuing_unit=tree.ambon,
         operation=operation,
         assignments=[{"personnel": people["sirimau"], "unit": tree.nusaniwe, "role": "Danru"}],
+        by=actors.SYSTEM,
+        channel="system",
     )
 
 

@@ -3,6 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from operations.models import Event, EventKind, Vulnerability
+from pamilu import actors
 from personnel.models import Apel, Deployment
 from personnel.services import deployment_create
 from tests.api_clients import token_client
@@ -57,7 +58,14 @@ def test_api_create_then_clash_names_the_clash_and_adjacent_ok(api, data):
 
 def test_api_command_center_reads_but_cannot_deploy(api, data):
     budi, posts = data
-    deployment_create(assignment=budi, post=posts[0], starts_at=at(14, 0), ends_at=at(14, 8))
+    deployment_create(
+        assignment=budi,
+        post=posts[0],
+        starts_at=at(14, 0),
+        ends_at=at(14, 8),
+        by=actors.SYSTEM,
+        channel="system",
+    )
     listing = api("command_center").get(reverse("deployment-list"))
     assert [d["nrp"] for d in listing.json()["results"]] == ["85010001"]
     refused = api("command_center").post(
@@ -71,7 +79,12 @@ def test_api_command_center_reads_but_cannot_deploy(api, data):
 def test_api_outsider_sees_nothing_and_cannot_deploy(api, tree, operation, data):
     budi, posts = data
     deployment = deployment_create(
-        assignment=budi, post=posts[0], starts_at=at(14, 0), ends_at=at(14, 8)
+        assignment=budi,
+        post=posts[0],
+        starts_at=at(14, 0),
+        ends_at=at(14, 8),
+        by=actors.SYSTEM,
+        channel="system",
     )
     event = Event.objects.create(
         operation=operation,
@@ -106,7 +119,14 @@ def test_api_event_deployments(api, tree, operation, data):
         starts_at=at(2, 0),
         ends_at=at(2, 3),
     )
-    deployment_create(assignment=budi, event=event, starts_at=at(2, 0), ends_at=at(2, 4))
+    deployment_create(
+        assignment=budi,
+        event=event,
+        starts_at=at(2, 0),
+        ends_at=at(2, 4),
+        by=actors.SYSTEM,
+        channel="system",
+    )
     response = api("reviewer").get(reverse("event-deployments", args=[event.pk]))
     assert [(d["name"], d["event"]) for d in response.json()["results"]] == [
         ("Budi Santoso", event.pk)
@@ -116,7 +136,14 @@ def test_api_event_deployments(api, tree, operation, data):
 @pytest.mark.outsider("deployment-import")
 def test_api_import_reports_clash_per_line(api, tree, operation, data):
     budi, posts = data
-    deployment_create(assignment=budi, post=posts[0], starts_at=at(13, 22), ends_at=at(14, 6))
+    deployment_create(
+        assignment=budi,
+        post=posts[0],
+        starts_at=at(13, 22),
+        ends_at=at(14, 6),
+        by=actors.SYSTEM,
+        channel="system",
+    )
     text = f"nrp,pos,kegiatan,mulai,selesai\n85010001,{posts[1].code},,2024-02-14T10:00,2024-02-14T12:00\n"
     body = {
         "file": SimpleUploadedFile("p.csv", text.encode()),
@@ -136,7 +163,14 @@ def test_api_import_reports_clash_per_line(api, tree, operation, data):
 @pytest.mark.outsider("deployment-coverage", "deployment-guard-gaps")
 def test_api_coverage_and_guard_gaps(api, tree, operation, data):
     budi, posts = data
-    deployment_create(assignment=budi, post=posts[0], starts_at=at(14, 0), ends_at=at(14, 8))
+    deployment_create(
+        assignment=budi,
+        post=posts[0],
+        starts_at=at(14, 0),
+        ends_at=at(14, 8),
+        by=actors.SYSTEM,
+        channel="system",
+    )
     gudang = warehouse(operation, tree.ambon, guards=1)
     response = api("command_center").get(
         reverse("deployment-coverage"), {"unit": tree.maluku.code, "operation": operation.code}

@@ -20,7 +20,7 @@ def test_import_personnel_valid_file(personas, tree):
     )
     if not _rank_exists("Penata Muda (III/a)"):
         raw = raw.replace(b"Penata Muda (III/a)", _a_civil_rank().encode())
-    report = import_personnel(raw=raw, by=personas.kapolsek_a)
+    report = import_personnel(raw=raw, by=personas.kapolsek_a, channel="import")
     assert (report.written, report.errors) == (2, [])
     ahmad = Personnel.objects.get(nrp="85031234")
     assert (ahmad.name, ahmad.rank.code, ahmad.unit, ahmad.position) == (
@@ -53,7 +53,7 @@ def test_import_personnel_bad_rows_reported_nothing_written(personas, tree):
         "85031237,Dedi,BRIPKA,POLSEK-LABUAN,",
         "85031238,,BRIPKA,POLSEK-SIRIMAU,",
     )
-    report = import_personnel(raw=raw, by=personas.kapolsek_a)
+    report = import_personnel(raw=raw, by=personas.kapolsek_a, channel="import")
     assert report.written == 0
     assert Personnel.objects.count() == 0
     assert [(e.line, e.field) for e in report.errors] == [
@@ -71,23 +71,25 @@ def test_import_personnel_duplicates_refused(personas, tree):
         "85031111,Budi,BRIPKA,POLSEK-SIRIMAU,",
         "85031111,Budi Lagi,BRIPKA,POLSEK-SIRIMAU,",
     )
-    report = import_personnel(raw=raw, by=personas.kapolsek_a)
+    report = import_personnel(raw=raw, by=personas.kapolsek_a, channel="import")
     assert [(e.line, e.field) for e in report.errors] == [(2, "nrp"), (4, "nrp")]
     assert Personnel.objects.count() == 1
 
 
 def test_import_personnel_only_valid(personas, tree):
     raw = _csv("85031111,Budi,BRIPKA,POLSEK-SIRIMAU,", "x,Budi,BRIPKA,POLSEK-SIRIMAU,")
-    report = import_personnel(raw=raw, by=personas.kapolsek_a, only_valid=True)
+    report = import_personnel(raw=raw, by=personas.kapolsek_a, only_valid=True, channel="import")
     assert (report.written, report.refused_lines) == (1, [3])
 
 
 def test_import_personnel_wrong_encoding_and_delimiter(personas, tree):
     with pytest.raises(CsvFileError) as exc:
         import_personnel(
-            raw=_csv("85031111,Budi Ã©,BRIPKA,X,").decode().encode("utf-16"), by=personas.admin
+            raw=_csv("85031111,Budi Ã©,BRIPKA,X,").decode().encode("utf-16"),
+            by=personas.admin,
+            channel="import",
         )
     assert "UTF-8" in exc.value.message
     with pytest.raises(CsvFileError) as exc:
-        import_personnel(raw=b"nrp nama pangkat\n1 2 3\n", by=personas.admin)
+        import_personnel(raw=b"nrp nama pangkat\n1 2 3\n", by=personas.admin, channel="import")
     assert exc.value.line == 1

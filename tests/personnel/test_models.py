@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from pamilu import actors
 from personnel.models import Assignment, Personnel, Rank
 from personnel.services import assignment_add, personnel_create, warrant_issue
 from tests import builders
@@ -55,7 +56,12 @@ def test_nrp_unique(tree):
 def test_police_rank_required_for_nrp(tree):
     with pytest.raises(ValidationError) as excinfo:
         personnel_create(
-            name="x", rank=Rank.objects.get(code="III/a"), unit=tree.sirimau, nrp="85031234"
+            name="x",
+            rank=Rank.objects.get(code="III/a"),
+            unit=tree.sirimau,
+            nrp="85031234",
+            by=actors.SYSTEM,
+            channel="system",
         )
     assert "rank" in excinfo.value.message_dict
 
@@ -70,7 +76,12 @@ def test_ranks_ordered_lowest_first(db):
 
 def _warrant(tree, operation, number="Sprin/2439/VIII/OPS.1.1/2023"):
     return warrant_issue(
-        number=number, date=dt.date(2023, 8, 1), issuing_unit=tree.ambon, operation=operation
+        number=number,
+        date=dt.date(2023, 8, 1),
+        issuing_unit=tree.ambon,
+        operation=operation,
+        by=actors.SYSTEM,
+        channel="system",
     )
 
 
@@ -84,8 +95,12 @@ def test_bko_marked_when_serving_outside_home_unit(tree, operation):
     warrant = _warrant(tree, operation)
     own = builders.person(tree.sirimau)
     lent = builders.person(tree.maluku)
-    a_own = assignment_add(warrant=warrant, personnel=own, unit=tree.sirimau)
-    a_lent = assignment_add(warrant=warrant, personnel=lent, unit=tree.ambon)
+    a_own = assignment_add(
+        warrant=warrant, personnel=own, unit=tree.sirimau, by=actors.SYSTEM, channel="system"
+    )
+    a_lent = assignment_add(
+        warrant=warrant, personnel=lent, unit=tree.ambon, by=actors.SYSTEM, channel="system"
+    )
     assert a_own.is_bko is False
     assert a_lent.is_bko is True
     assert a_lent.home_unit == tree.maluku
@@ -110,9 +125,13 @@ def test_person_assigned_once_per_operation(tree, operation):
     first = _warrant(tree, operation)
     second = _warrant(tree, operation, number="Sprin/2440/VIII/OPS.1.1/2023")
     person = builders.person(tree.sirimau)
-    assignment_add(warrant=first, personnel=person, unit=tree.sirimau)
+    assignment_add(
+        warrant=first, personnel=person, unit=tree.sirimau, by=actors.SYSTEM, channel="system"
+    )
     with pytest.raises(ValidationError):
-        assignment_add(warrant=second, personnel=person, unit=tree.nusaniwe)
+        assignment_add(
+            warrant=second, personnel=person, unit=tree.nusaniwe, by=actors.SYSTEM, channel="system"
+        )
     assert Assignment.objects.filter(personnel=person).count() == 1
 
 

@@ -9,7 +9,8 @@ from operations import counts
 from operations.models import Post, PostKind, SecurityPattern, UnitKind, Vulnerability
 from operations.selectors import tps_requirement_by_level
 from operations.tree import in_subtree
-from personnel import plotting
+from pamilu import actors
+from personnel import plotting, services_plotting
 from personnel.models import Assignment, Deployment, Personnel, PostGroup, Rank
 from personnel.selectors import coverage
 from personnel.services import deployment_create
@@ -158,7 +159,14 @@ def test_proposal_skips_personnel_already_deployed_in_the_span(tree, operation):
     polres = _generated_polres(tree, operation, police=12, bko=0)
     busy = in_subtree(Assignment.objects.all(), polres).first()
     (elsewhere,) = tps(operation, busy.unit, Vulnerability.RAWAN, 1, prefix="X")
-    deployment_create(assignment=busy, post=elsewhere, starts_at=at(14, 0), ends_at=at(14, 2))
+    deployment_create(
+        assignment=busy,
+        post=elsewhere,
+        starts_at=at(14, 0),
+        ends_at=at(14, 2),
+        by=actors.SYSTEM,
+        channel="system",
+    )
     proposal = plotting.propose(operation, polres, *SPAN)
     assert busy.pk not in {a for g in proposal.groups for a in g.assignment_ids}
     assert proposal.police == 10  # 11 free people, whole pairs only
@@ -168,8 +176,14 @@ def test_proposal_skips_personnel_already_deployed_in_the_span(tree, operation):
 def test_confirm_creates_groups_and_deployments_never_double_booked(tree, operation):
     polres = _generated_polres(tree, operation, police=380, bko=40)
     proposal = plotting.propose(operation, polres, *SPAN)
-    created = plotting.confirm(
-        operation=operation, polres=polres, starts_at=SPAN[0], ends_at=SPAN[1], plan=proposal.plan()
+    created = services_plotting.plotting_confirm(
+        operation=operation,
+        polres=polres,
+        starts_at=SPAN[0],
+        ends_at=SPAN[1],
+        plan=proposal.plan(),
+        by=actors.SYSTEM,
+        channel="web",
     )
     assert created == proposal.police == Deployment.objects.count()
     assert PostGroup.objects.count() == len(proposal.groups)
@@ -181,12 +195,14 @@ def test_confirm_creates_groups_and_deployments_never_double_booked(tree, operat
     # Nothing left to propose, and a second confirmation of the same plan is refused whole.
     assert plotting.propose(operation, polres, *SPAN).groups == []
     with pytest.raises(ValidationError):
-        plotting.confirm(
+        services_plotting.plotting_confirm(
             operation=operation,
             polres=polres,
             starts_at=SPAN[0],
             ends_at=SPAN[1],
             plan=proposal.plan(),
+            by=actors.SYSTEM,
+            channel="web",
         )
     assert Deployment.objects.count() == created
 
@@ -197,14 +213,23 @@ def test_confirm_refuses_whole_plan_on_clash(tree, operation):
     last = proposal.staffed[-1]
     busy = Assignment.objects.get(pk=last.assignment_ids[0])
     (elsewhere,) = tps(operation, busy.unit, Vulnerability.RAWAN, 1, prefix="X")
-    deployment_create(assignment=busy, post=elsewhere, starts_at=at(14, 0), ends_at=at(14, 1))
+    deployment_create(
+        assignment=busy,
+        post=elsewhere,
+        starts_at=at(14, 0),
+        ends_at=at(14, 1),
+        by=actors.SYSTEM,
+        channel="system",
+    )
     with pytest.raises(ValidationError) as excinfo:
-        plotting.confirm(
+        services_plotting.plotting_confirm(
             operation=operation,
             polres=polres,
             starts_at=SPAN[0],
             ends_at=SPAN[1],
             plan=proposal.plan(),
+            by=actors.SYSTEM,
+            channel="web",
         )
     assert busy.personnel.name in excinfo.value.messages[0]
     assert Deployment.objects.count() == 1
@@ -219,8 +244,14 @@ def test_confirm_refuses_plan_against_the_pattern(tree, operation):
 
     plan = json.dumps([{"posts": group.post_ids, "staff": group.assignment_ids[:1]}])
     with pytest.raises(ValidationError, match="pola"):
-        plotting.confirm(
-            operation=operation, polres=polres, starts_at=SPAN[0], ends_at=SPAN[1], plan=plan
+        services_plotting.plotting_confirm(
+            operation=operation,
+            polres=polres,
+            starts_at=SPAN[0],
+            ends_at=SPAN[1],
+            plan=plan,
+            by=actors.SYSTEM,
+            channel="web",
         )
 
 
@@ -232,8 +263,14 @@ def test_confirm_refuses_tps_outside_polres(tree, operation):
 
     plan = json.dumps([{"posts": [outside[0].pk], "staff": [person.pk]}])
     with pytest.raises(ValidationError):
-        plotting.confirm(
-            operation=operation, polres=polres, starts_at=SPAN[0], ends_at=SPAN[1], plan=plan
+        services_plotting.plotting_confirm(
+            operation=operation,
+            polres=polres,
+            starts_at=SPAN[0],
+            ends_at=SPAN[1],
+            plan=plan,
+            by=actors.SYSTEM,
+            channel="web",
         )
     assert not Deployment.objects.exists()
 
@@ -243,15 +280,21 @@ def test_cancelling_a_groups_last_deployment_frees_its_tps(tree, operation):
 
     polres = _generated_polres(tree, operation, police=40, bko=0)
     proposal = plotting.propose(operation, polres, *SPAN)
-    plotting.confirm(
-        operation=operation, polres=polres, starts_at=SPAN[0], ends_at=SPAN[1], plan=proposal.plan()
+    services_plotting.plotting_confirm(
+        operation=operation,
+        polres=polres,
+        starts_at=SPAN[0],
+        ends_at=SPAN[1],
+        plan=proposal.plan(),
+        by=actors.SYSTEM,
+        channel="web",
     )
     group = PostGroup.objects.order_by("pk").first()
     members = set(group.posts.values_list("pk", flat=True))
     deployments = list(group.deployments.all())
-    deployment_cancel(deployment=deployments[0])
+    deployment_cancel(deployment=deployments[0], by=actors.SYSTEM, channel="system")
     assert PostGroup.objects.filter(pk=group.pk).exists()
-    deployment_cancel(deployment=deployments[1])
+    deployment_cancel(deployment=deployments[1], by=actors.SYSTEM, channel="system")
     assert not PostGroup.objects.filter(pk=group.pk).exists()
     again = plotting.propose(operation, polres, *SPAN)
     assert members <= {p for g in again.groups for p in g.post_ids}

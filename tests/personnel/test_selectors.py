@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from operations.models import Vulnerability
+from pamilu import actors
 from personnel.models import Apel
 from personnel.selectors import coverage, guard_gaps, latest_apels, readiness_totals, roster
 from personnel.services import apel_record, deployment_create, post_group_create
@@ -32,22 +33,59 @@ def ambon_plotted(tree, operation):
     assert all(a.is_bko for a in bko)
     voting = (at(14, 0) - dt.timedelta(hours=9), at(14, 0) + dt.timedelta(hours=6))
     group = post_group_create(
-        operation=operation, unit=tree.sirimau, vulnerability=KR, name="G1", posts=sirimau_kr[:8]
+        operation=operation,
+        unit=tree.sirimau,
+        vulnerability=KR,
+        name="G1",
+        posts=sirimau_kr[:8],
+        by=actors.SYSTEM,
+        channel="system",
     )
     for assignment in own[:2]:
         deployment_create(
-            assignment=assignment, group=group, starts_at=voting[0], ends_at=voting[1]
+            assignment=assignment,
+            group=group,
+            starts_at=voting[0],
+            ends_at=voting[1],
+            by=actors.SYSTEM,
+            channel="system",
         )
-    deployment_create(assignment=own[2], post=sirimau_r[0], starts_at=voting[0], ends_at=voting[1])
-    deployment_create(assignment=bko[0], post=sirimau_r[0], starts_at=voting[0], ends_at=voting[1])
+    deployment_create(
+        assignment=own[2],
+        post=sirimau_r[0],
+        starts_at=voting[0],
+        ends_at=voting[1],
+        by=actors.SYSTEM,
+        channel="system",
+    )
+    deployment_create(
+        assignment=bko[0],
+        post=sirimau_r[0],
+        starts_at=voting[0],
+        ends_at=voting[1],
+        by=actors.SYSTEM,
+        channel="system",
+    )
     for assignment in bko[1:]:
         deployment_create(
-            assignment=assignment, post=nusaniwe_sr[0], starts_at=voting[0], ends_at=voting[1]
+            assignment=assignment,
+            post=nusaniwe_sr[0],
+            starts_at=voting[0],
+            ends_at=voting[1],
+            by=actors.SYSTEM,
+            channel="system",
         )
     # A warehouse guard is not TPS duty.
     gudang = warehouse(operation, tree.ambon)
     guard = assigned(operation, tree.ambon)
-    deployment_create(assignment=guard, post=gudang, starts_at=voting[0], ends_at=voting[1])
+    deployment_create(
+        assignment=guard,
+        post=gudang,
+        starts_at=voting[0],
+        ends_at=voting[1],
+        by=actors.SYSTEM,
+        channel="system",
+    )
     return voting
 
 
@@ -143,13 +181,48 @@ def test_guard_gaps_hourly_per_post_and_rolled_up(tree, operation):
     kpu = warehouse(operation, tree.sirimau, guards=1, code="KPU")
     guards = [assigned(operation, tree.ambon) for _ in range(3)]
     # Gudang: two guards 00-08, one 08-16 (the other leaves at 08), two again 12-24.
-    deployment_create(assignment=guards[0], post=gudang, starts_at=at(14, 0), ends_at=at(14, 16))
-    deployment_create(assignment=guards[1], post=gudang, starts_at=at(14, 0), ends_at=at(14, 8))
-    deployment_create(assignment=guards[1], post=gudang, starts_at=at(14, 12), ends_at=at(15, 0))
-    deployment_create(assignment=guards[2], post=gudang, starts_at=at(14, 16), ends_at=at(15, 0))
+    deployment_create(
+        assignment=guards[0],
+        post=gudang,
+        starts_at=at(14, 0),
+        ends_at=at(14, 16),
+        by=actors.SYSTEM,
+        channel="system",
+    )
+    deployment_create(
+        assignment=guards[1],
+        post=gudang,
+        starts_at=at(14, 0),
+        ends_at=at(14, 8),
+        by=actors.SYSTEM,
+        channel="system",
+    )
+    deployment_create(
+        assignment=guards[1],
+        post=gudang,
+        starts_at=at(14, 12),
+        ends_at=at(15, 0),
+        by=actors.SYSTEM,
+        channel="system",
+    )
+    deployment_create(
+        assignment=guards[2],
+        post=gudang,
+        starts_at=at(14, 16),
+        ends_at=at(15, 0),
+        by=actors.SYSTEM,
+        channel="system",
+    )
     # KPU office: one guard leaving at 20:30 leaves the hour 20-21 short.
     clerk = assigned(operation, tree.sirimau)
-    deployment_create(assignment=clerk, post=kpu, starts_at=at(14, 0), ends_at=at(14, 20, 30))
+    deployment_create(
+        assignment=clerk,
+        post=kpu,
+        starts_at=at(14, 0),
+        ends_at=at(14, 20, 30),
+        by=actors.SYSTEM,
+        channel="system",
+    )
     result = guard_gaps(operation, tree.ambon, at(14, 0), at(15, 0))
     assert result.posts_checked == 2
     gaps = {g.post.code: g for g in result.posts}
@@ -183,6 +256,8 @@ def _apel(operation, unit, day, present, total=20):
         held_at=at(day, 0),
         strength={"total": total, "present": present, "sick": total - present},
         equipment=[{"item": "r2", "ready": present, "not_ready": 1}],
+        by=actors.SYSTEM,
+        channel="system",
     )
 
 
@@ -202,6 +277,20 @@ def test_roster_local_day_of_unit(tree, operation):
     gudang = warehouse(operation, tree.ambon)
     a, b = assigned(operation, tree.ambon), assigned(operation, tree.ambon)
     # 14 Feb in Ambon (WIT, UTC+9) runs from 13 Feb 15:00 UTC to 14 Feb 15:00 UTC.
-    inside = deployment_create(assignment=a, post=gudang, starts_at=at(13, 15), ends_at=at(13, 23))
-    deployment_create(assignment=b, post=gudang, starts_at=at(13, 7), ends_at=at(13, 15))
+    inside = deployment_create(
+        assignment=a,
+        post=gudang,
+        starts_at=at(13, 15),
+        ends_at=at(13, 23),
+        by=actors.SYSTEM,
+        channel="system",
+    )
+    deployment_create(
+        assignment=b,
+        post=gudang,
+        starts_at=at(13, 7),
+        ends_at=at(13, 15),
+        by=actors.SYSTEM,
+        channel="system",
+    )
     assert list(roster(tree.ambon, dt.date(2024, 2, 14))) == [inside]

@@ -1,13 +1,16 @@
 import threading
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connection, connections, transaction
 
 from audit.models import AuditEntry
 from operations.models import Event, EventKind, Vulnerability
+from pamilu import actors
+from pamilu.api.csvfile import CsvFileError
+from personnel.imports import deployments_import
 from personnel.models import Apel, Deployment
-from personnel.services import apel_record, deployment_cancel, deployment_create, deployments_import
+from personnel.services import apel_record, deployment_cancel, deployment_create
 from tests.personnel.helpers import assigned, at, load_ranks, restore_ranks_after_module, tps
 
 postgres_only = pytest.mark.skipif(
@@ -41,10 +44,22 @@ def test_deployment_create_records_audit(setup, personas):
 
 def test_deployment_overlap_refused_with_message_naming_the_clash(setup):
     assignment, tps_a, tps_b = setup
-    deployment_create(assignment=assignment, post=tps_a, starts_at=at(14, 0), ends_at=at(14, 8))
+    deployment_create(
+        assignment=assignment,
+        post=tps_a,
+        starts_at=at(14, 0),
+        ends_at=at(14, 8),
+        by=actors.SYSTEM,
+        channel="system",
+    )
     with pytest.raises(ValidationError) as excinfo:
         deployment_create(
-            assignment=assignment, post=tps_b, starts_at=at(14, 7), ends_at=at(14, 12)
+            assignment=assignment,
+            post=tps_b,
+            starts_at=at(14, 7),
+            ends_at=at(14, 12),
+            by=actors.SYSTEM,
+            channel="system",
         )
     message = excinfo.value.message_dict["assignment"][0]
     # Who, where and when (local time of Ambon, WIT = UTC+9).
@@ -57,9 +72,21 @@ def test_deployment_overlap_refused_with_message_naming_the_clash(setup):
 
 def test_deployment_adjacent_span_accepted(setup):
     assignment, tps_a, tps_b = setup
-    deployment_create(assignment=assignment, post=tps_a, starts_at=at(14, 0), ends_at=at(14, 8))
+    deployment_create(
+        assignment=assignment,
+        post=tps_a,
+        starts_at=at(14, 0),
+        ends_at=at(14, 8),
+        by=actors.SYSTEM,
+        channel="system",
+    )
     second = deployment_create(
-        assignment=assignment, post=tps_b, starts_at=at(14, 8), ends_at=at(14, 16)
+        assignment=assignment,
+        post=tps_b,
+        starts_at=at(14, 8),
+        ends_at=at(14, 16),
+        by=actors.SYSTEM,
+        channel="system",
     )
     assert second.starts_at == at(14, 8)
     assert Deployment.objects.filter(personnel=assignment.personnel).count() == 2
@@ -68,7 +95,14 @@ def test_deployment_adjacent_span_accepted(setup):
 def test_deployment_ends_after_start(setup):
     assignment, tps_a, _b = setup
     with pytest.raises(ValidationError) as excinfo:
-        deployment_create(assignment=assignment, post=tps_a, starts_at=at(14, 8), ends_at=at(14, 8))
+        deployment_create(
+            assignment=assignment,
+            post=tps_a,
+            starts_at=at(14, 8),
+            ends_at=at(14, 8),
+            by=actors.SYSTEM,
+            channel="system",
+        )
     assert "ends_at" in excinfo.value.message_dict
 
 
@@ -77,7 +111,12 @@ def test_deployment_outside_serving_unit_refused(tree, operation, setup):
     (labuan_tps,) = tps(operation, tree.labuan, Vulnerability.RAWAN, 1)
     with pytest.raises(ValidationError) as excinfo:
         deployment_create(
-            assignment=assignment, post=labuan_tps, starts_at=at(14, 0), ends_at=at(14, 8)
+            assignment=assignment,
+            post=labuan_tps,
+            starts_at=at(14, 0),
+            ends_at=at(14, 8),
+            by=actors.SYSTEM,
+            channel="system",
         )
     assert "assignment" in excinfo.value.message_dict
 
@@ -86,7 +125,14 @@ def test_deployment_outside_serving_unit_refused(tree, operation, setup):
 def test_overlap_refused_by_database_itself(setup):
     """A write that bypasses the service still cannot double-book: the exclusion constraint."""
     assignment, tps_a, tps_b = setup
-    deployment_create(assignment=assignment, post=tps_a, starts_at=at(14, 0), ends_at=at(14, 8))
+    deployment_create(
+        assignment=assignment,
+        post=tps_a,
+        starts_at=at(14, 0),
+        ends_at=at(14, 8),
+        by=actors.SYSTEM,
+        channel="system",
+    )
     with pytest.raises(IntegrityError, match="deployment_no_overlap"), transaction.atomic():
         Deployment.objects.create(
             operation=assignment.operation,
@@ -151,7 +197,12 @@ def test_two_racing_requests_exactly_one_wins(ranks, tree):
 
     def work(i):
         return deployment_create(
-            assignment=assignment, post=posts[i], starts_at=at(14, i), ends_at=at(14, 8 + i)
+            assignment=assignment,
+            post=posts[i],
+            starts_at=at(14, i),
+            ends_at=at(14, 8 + i),
+            by=actors.SYSTEM,
+            channel="system",
         )
 
     results = _race(work)
@@ -209,7 +260,12 @@ def test_deployment_to_event(tree, operation, setup):
         expected_crowd=5000,
     )
     deployment = deployment_create(
-        assignment=assignment, event=event, starts_at=at(1, 0), ends_at=at(1, 7)
+        assignment=assignment,
+        event=event,
+        starts_at=at(1, 0),
+        ends_at=at(1, 7),
+        by=actors.SYSTEM,
+        channel="system",
     )
     assert deployment.unit == tree.ambon
     assert deployment.target == event
@@ -218,29 +274,71 @@ def test_deployment_to_event(tree, operation, setup):
 def test_deployment_cancel_audited(setup, personas):
     assignment, tps_a, _b = setup
     deployment = deployment_create(
-        assignment=assignment, post=tps_a, starts_at=at(14, 0), ends_at=at(14, 8)
+        assignment=assignment,
+        post=tps_a,
+        starts_at=at(14, 0),
+        ends_at=at(14, 8),
+        by=actors.SYSTEM,
+        channel="system",
     )
     deployment_cancel(deployment=deployment, by=personas.reviewer, channel="web")
     assert not Deployment.objects.exists()
     assert AuditEntry.objects.filter(action="deployment.cancel").count() == 1
 
 
+DEPLOYMENT_CSV = (
+    "nrp,pos,kegiatan,mulai,selesai,catatan\n"
+    "85010001,{a},,2024-02-14T07:00,2024-02-14T15:00,pagi\n"
+    "85010001,{b},,2024-02-14T14:00,2024-02-14T20:00,bentrok\n"
+    "85010001,{b},,2024-02-14T15:00,2024-02-14T20:00,sambung\n"
+    "99999999,,,2024-02-14T07:00,2024-02-14T15:00,\n"
+)
+
+
 def test_deployments_import_reports_clash_by_line(tree, operation, setup):
     _assignment, tps_a, tps_b = setup
-    text = (
-        "nrp,pos,kegiatan,mulai,selesai,catatan\n"
-        f"85010001,{tps_a.code},,2024-02-14T07:00,2024-02-14T15:00,pagi\n"
-        f"85010001,{tps_b.code},,2024-02-14T14:00,2024-02-14T20:00,bentrok\n"
-        f"85010001,{tps_b.code},,2024-02-14T15:00,2024-02-14T20:00,sambung\n"
-        "99999999,,,2024-02-14T07:00,2024-02-14T15:00,\n"
+    raw = DEPLOYMENT_CSV.format(a=tps_a.code, b=tps_b.code).encode()
+    result = deployments_import(
+        raw=raw,
+        operation=operation,
+        within=tree.ambon,
+        by=actors.IMPORT,
+        channel="import",
+        only_valid=True,
     )
-    result = deployments_import(operation=operation, within=tree.ambon, text=text)
-    assert len(result.created) == 2
-    assert [line for line, _m in result.errors] == [3, 5]
-    assert "Budi Santoso" in result.errors[0][1]
-    assert "07:00–15:00 WIT" in result.errors[0][1]
+    assert result.written == 2
+    assert [e.line for e in result.errors] == [3, 5]
+    assert "Budi Santoso" in result.errors[0].message
+    assert "07:00–15:00 WIT" in result.errors[0].message
     # Local time (WIT) read as such: 07:00 WIT is 22:00 UTC the day before.
-    assert result.created[0].starts_at == at(13, 22)
+    first = Deployment.objects.order_by("starts_at").first()
+    assert first.starts_at == at(13, 22)
+    entry = AuditEntry.objects.get(action="deployment.import")
+    assert entry.actor_name == actors.IMPORT.name
+    assert entry.changes["refused_lines"] == [3, 5]
+
+
+def test_deployments_import_all_or_nothing_by_default(tree, operation, setup):
+    _assignment, tps_a, tps_b = setup
+    raw = DEPLOYMENT_CSV.format(a=tps_a.code, b=tps_b.code).encode()
+    result = deployments_import(
+        raw=raw, operation=operation, within=tree.ambon, by=actors.IMPORT, channel="import"
+    )
+    assert (result.total, result.written, result.refused_lines) == (4, 0, [3, 5])
+    assert not Deployment.objects.exists()
+    assert not AuditEntry.objects.filter(action__startswith="deployment.").exists()
+
+
+def test_deployments_import_refuses_a_file_without_required_columns(tree, operation):
+    with pytest.raises(CsvFileError) as excinfo:
+        deployments_import(
+            raw=b"nrp,pos\n85010001,X\n",
+            operation=operation,
+            within=tree.ambon,
+            by=actors.IMPORT,
+            channel="import",
+        )
+    assert excinfo.value.field == "starts_at"
 
 
 def test_apel_record_strength_must_add_up(tree, operation, personas):
@@ -250,6 +348,8 @@ def test_apel_record_strength_must_add_up(tree, operation, personas):
             unit=tree.sirimau,
             held_at=at(13, 0),
             strength={"total": 30, "present": 25, "sick": 2},
+            by=actors.SYSTEM,
+            channel="system",
         )
     assert "total" in excinfo.value.message_dict
     apel = apel_record(
@@ -273,3 +373,58 @@ def test_apel_record_strength_must_add_up(tree, operation, personas):
     ]
     assert Apel.objects.get().created_by == personas.kapolsek_a
     assert AuditEntry.objects.filter(action="apel.record").count() == 1
+
+
+def test_deployment_services_check_the_right_to_deploy(setup, personas):
+    """Rights are checked inside the service: command-center staff watch only, an operator
+    deploys for their own unit only; nothing is written when refused."""
+    assignment, tps_a, _b = setup
+    for who in (personas.command_center, personas.kapolsek_b, personas.outsider):
+        with pytest.raises(PermissionDenied):
+            deployment_create(
+                assignment=assignment,
+                post=tps_a,
+                starts_at=at(14, 0),
+                ends_at=at(14, 8),
+                by=who,
+                channel="web",
+            )
+    assert not Deployment.objects.exists()
+    deployment = deployment_create(
+        assignment=assignment,
+        post=tps_a,
+        starts_at=at(14, 0),
+        ends_at=at(14, 8),
+        by=personas.kapolsek_a,
+        channel="web",
+    )
+    with pytest.raises(PermissionDenied):
+        deployment_cancel(deployment=deployment, by=personas.command_center, channel="web")
+    assert Deployment.objects.filter(pk=deployment.pk).exists()
+
+
+def test_apel_record_refuses_command_center(tree, operation, personas):
+    with pytest.raises(PermissionDenied):
+        apel_record(
+            operation=operation,
+            unit=tree.sirimau,
+            held_at=at(13, 0),
+            strength={"total": 30, "present": 30},
+            by=personas.command_center,
+            channel="web",
+        )
+    assert not Apel.objects.exists()
+
+
+def test_system_actor_is_named_in_the_trail(setup):
+    assignment, tps_a, _b = setup
+    deployment = deployment_create(
+        assignment=assignment,
+        post=tps_a,
+        starts_at=at(14, 0),
+        ends_at=at(14, 8),
+        by=actors.DEMO,
+        channel="system",
+    )
+    entry = AuditEntry.objects.get(action="deployment.create", object_id=str(deployment.pk))
+    assert (entry.actor, entry.actor_name, entry.channel) == (None, "sistem:demo", "system")

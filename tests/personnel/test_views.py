@@ -6,6 +6,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from operations.models import Event, EventKind, Vulnerability
+from pamilu import actors
 from personnel.models import Apel, Deployment
 from personnel.services import apel_record, deployment_create
 from tests.personnel.helpers import assigned, at, tps, warehouse
@@ -49,7 +50,14 @@ def test_deploy_form_shows_clash_beside_nrp_and_keeps_input(
     client, personas, tree, operation, data
 ):
     budi, posts, _g = data
-    deployment_create(assignment=budi, post=posts[0], starts_at=at(13, 22), ends_at=at(14, 6))
+    deployment_create(
+        assignment=budi,
+        post=posts[0],
+        starts_at=at(13, 22),
+        ends_at=at(14, 6),
+        by=actors.SYSTEM,
+        channel="system",
+    )
     client.force_login(personas.kapolsek_a)
     url = reverse("personnel:deployment_create") + _q(tree.sirimau, operation)
     response = client.post(
@@ -114,7 +122,12 @@ def test_outsider_gets_404_for_ambon_units(client, personas, tree, operation, da
 def test_outsider_cannot_cancel_deployment(client, personas, tree, operation, data):
     budi, posts, _g = data
     deployment = deployment_create(
-        assignment=budi, post=posts[0], starts_at=at(14, 0), ends_at=at(14, 8)
+        assignment=budi,
+        post=posts[0],
+        starts_at=at(14, 0),
+        ends_at=at(14, 8),
+        by=actors.SYSTEM,
+        channel="system",
     )
     url = reverse("personnel:deployment_delete", args=[deployment.pk])
     client.force_login(personas.outsider)
@@ -133,7 +146,14 @@ def test_deployment_list_query_count_constant(
     client, personas, tree, operation, data, django_assert_num_queries
 ):
     budi, posts, gudang = data
-    deployment_create(assignment=budi, post=posts[0], starts_at=at(14, 0), ends_at=at(14, 8))
+    deployment_create(
+        assignment=budi,
+        post=posts[0],
+        starts_at=at(14, 0),
+        ends_at=at(14, 8),
+        by=actors.SYSTEM,
+        channel="system",
+    )
     client.force_login(personas.reviewer)
     url = reverse("personnel:deployments") + _q(tree.ambon, operation)
     client.get(url)  # warm the session/user caches
@@ -143,7 +163,12 @@ def test_deployment_list_query_count_constant(
     for hour in range(12):
         guard = assigned(operation, tree.ambon)
         deployment_create(
-            assignment=guard, post=gudang, starts_at=at(14, hour), ends_at=at(14, hour + 1)
+            assignment=guard,
+            post=gudang,
+            starts_at=at(14, hour),
+            ends_at=at(14, hour + 1),
+            by=actors.SYSTEM,
+            channel="system",
         )
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(url)
@@ -153,11 +178,32 @@ def test_deployment_list_query_count_constant(
 
 def test_roster_pdf_lists_who_where_when(client, personas, tree, operation, data):
     budi, posts, gudang = data
-    deployment_create(assignment=budi, post=posts[0], starts_at=at(13, 22), ends_at=at(14, 6))
+    deployment_create(
+        assignment=budi,
+        post=posts[0],
+        starts_at=at(13, 22),
+        ends_at=at(14, 6),
+        by=actors.SYSTEM,
+        channel="system",
+    )
     guard = assigned(operation, tree.ambon, name="Yohanes Matulessy", nrp="88020002", rank="BRIPDA")
-    deployment_create(assignment=guard, post=gudang, starts_at=at(14, 6), ends_at=at(14, 14))
+    deployment_create(
+        assignment=guard,
+        post=gudang,
+        starts_at=at(14, 6),
+        ends_at=at(14, 14),
+        by=actors.SYSTEM,
+        channel="system",
+    )
     other_day = assigned(operation, tree.ambon, name="Tidak Hari Ini", nrp="88020003")
-    deployment_create(assignment=other_day, post=gudang, starts_at=at(15, 6), ends_at=at(15, 14))
+    deployment_create(
+        assignment=other_day,
+        post=gudang,
+        starts_at=at(15, 6),
+        ends_at=at(15, 14),
+        by=actors.SYSTEM,
+        channel="system",
+    )
     client.force_login(personas.reviewer)
     response = client.get(
         reverse("personnel:roster_pdf") + _q(tree.ambon, operation, day="2024-02-14")
@@ -226,7 +272,14 @@ def test_plotting_only_for_polres_and_deployers(client, personas, tree, operatio
 def test_guard_gaps_page(client, personas, tree, operation, data):
     _b, _p, gudang = data
     guard = assigned(operation, tree.ambon)
-    deployment_create(assignment=guard, post=gudang, starts_at=at(13, 15), ends_at=at(14, 15))
+    deployment_create(
+        assignment=guard,
+        post=gudang,
+        starts_at=at(13, 15),
+        ends_at=at(14, 15),
+        by=actors.SYSTEM,
+        channel="system",
+    )
     client.force_login(personas.command_center)
     response = client.get(
         reverse("personnel:guard_gaps") + _q(tree.maluku, operation, day="2024-02-14", days=1)
@@ -239,7 +292,14 @@ def test_guard_gaps_page(client, personas, tree, operation, data):
 
 def test_import_page_reports_clash(client, personas, tree, operation, data):
     budi, posts, _g = data
-    deployment_create(assignment=budi, post=posts[0], starts_at=at(13, 22), ends_at=at(14, 6))
+    deployment_create(
+        assignment=budi,
+        post=posts[0],
+        starts_at=at(13, 22),
+        ends_at=at(14, 6),
+        by=actors.SYSTEM,
+        channel="system",
+    )
     client.force_login(personas.reviewer)
     csv_text = f"nrp,pos,kegiatan,mulai,selesai\n85010001,{posts[1].code},,2024-02-14T10:00,2024-02-14T12:00\n"
     upload = io.BytesIO(csv_text.encode())
@@ -248,8 +308,8 @@ def test_import_page_reports_clash(client, personas, tree, operation, data):
         reverse("personnel:deployment_import") + _q(tree.ambon, operation), {"file": upload}
     )
     result = response.context["result"]
-    assert result.created == []
-    assert result.errors[0][0] == 2
+    assert result.written == 0
+    assert result.errors[0].line == 2
     assert "Budi Santoso" in response.content.decode()
 
 
@@ -265,7 +325,14 @@ def test_events_page_counts_deployed(client, personas, tree, operation, data):
         ends_at=at(1, 6),
         personnel_required=2,
     )
-    deployment_create(assignment=budi, event=event, starts_at=at(1, 0), ends_at=at(1, 7))
+    deployment_create(
+        assignment=budi,
+        event=event,
+        starts_at=at(1, 0),
+        ends_at=at(1, 7),
+        by=actors.SYSTEM,
+        channel="system",
+    )
     client.force_login(personas.reviewer)
     response = client.get(reverse("personnel:events") + _q(tree.ambon, operation))
     (row,) = response.context["page"].object_list
@@ -317,6 +384,8 @@ def test_readiness_panel_query_count_constant(
         unit=tree.sirimau,
         held_at=at(1, 0),
         strength={"total": 1, "present": 1},
+        by=actors.SYSTEM,
+        channel="system",
     )
     client.force_login(personas.national)
     url = reverse("readiness_panel") + f"?unit={tree.mabes.code}"
@@ -331,6 +400,8 @@ def test_readiness_panel_query_count_constant(
                 held_at=at(day, 0),
                 strength={"total": 2, "present": 1, "sick": 1},
                 equipment=[{"item": "r4", "ready": 1}],
+                by=actors.SYSTEM,
+                channel="system",
             )
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(url)
@@ -348,6 +419,8 @@ def test_apel_and_event_lists_query_count_constant(
                 held_at=at(1, i),
                 strength={"total": 2, "present": 2},
                 equipment=[{"item": "r2", "ready": 1}, {"item": "ht", "ready": 2}],
+                by=actors.SYSTEM,
+                channel="system",
             )
             Event.objects.create(
                 operation=operation,

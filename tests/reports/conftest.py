@@ -41,7 +41,9 @@ def stale_marks(monkeypatch):
     """Every report passed to summaries.services.mark_stale_for_report, in order."""
     calls = []
     monkeypatch.setattr(
-        services, "mark_stale_for_report", lambda *, report: calls.append(report.pk)
+        services,
+        "mark_stale_for_report",
+        lambda *, report, by, channel: calls.append(report.pk),
     )
     return calls
 

@@ -32,6 +32,7 @@ from operations import count_selectors, counts, selectors
 from operations import services as op_services
 from operations.imports import import_tps
 from operations.models import Post, PostKind, SecurityPattern, Unit, Vulnerability
+from pamilu import actors
 from personnel.models import Assignment
 from reports import facts, services
 from reports.models import DailyReport
@@ -75,6 +76,8 @@ class World:
             subdistrict="Kec",
             district="Kab",
             vulnerability=rng.choice(LEVELS),
+            by=actors.SYSTEM,
+            channel="system",
         )
 
     def _some_post(self, rng):
@@ -88,12 +91,12 @@ class World:
         changes = {"vulnerability": rng.choice(LEVELS)}
         if rng.random() < 0.5:
             changes["unit"] = Unit.objects.get(pk=rng.choice(self.polsek))
-        op_services.post_update(post=post, **changes)
+        op_services.post_update(post=post, by=actors.SYSTEM, channel="system", **changes)
 
     def tps_delete(self, rng):
         post = self._some_post(rng)
         if post is not None:
-            op_services.post_delete(post=post)
+            op_services.post_delete(post=post, by=actors.SYSTEM, channel="system")
 
     def tps_import(self, rng):
         lines = ["kode_tps,desa,kecamatan,kabupaten,dpt,kerawanan,kode_satuan"]
@@ -105,7 +108,11 @@ class World:
             )
         unit = Unit.objects.get(pk=self.polda[0])
         result = import_tps(
-            raw="\n".join(lines).encode(), operation=self.op, unit=unit, by=self.admin
+            raw="\n".join(lines).encode(),
+            operation=self.op,
+            unit=unit,
+            by=self.admin,
+            channel="import",
         )
         assert not result.errors, result.errors
 
@@ -135,7 +142,10 @@ class World:
         else:
             unit, parents = rng.choice(self.polres), self.polda
         op_services.unit_update(
-            unit=Unit.objects.get(pk=unit), parent=Unit.objects.get(pk=rng.choice(parents))
+            unit=Unit.objects.get(pk=unit),
+            parent=Unit.objects.get(pk=rng.choice(parents)),
+            by=actors.SYSTEM,
+            channel="system",
         )
 
     # --- sprin assignments -------------------------------------------------------------

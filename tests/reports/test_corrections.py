@@ -11,6 +11,7 @@ import datetime as dt
 from django.core.files.base import ContentFile
 
 from audit.models import AuditEntry
+from pamilu import actors
 from reports import corrections
 from reports.models import Attachment, Correction, Incident, ReportStatus
 from summaries import services as summary_services
@@ -30,7 +31,9 @@ def _accepted_with_incident(operation, tree, personas):
         personnel=5,
         incidents=[{"category": "kejahatan", "severity": "kuning", "deaths": 1}],
     )
-    summary_services.build_for_day(operation=operation, unit=tree.sirimau, day=D)
+    summary_services.build_for_day(
+        operation=operation, unit=tree.sirimau, day=D, by=actors.TASKS, channel="system"
+    )
     return r
 
 
@@ -60,7 +63,7 @@ def test_admin_delete_of_an_incident_is_an_audited_correction(
     assert entry.changes["incidents"][0]["deaths"] == 1
     daily.refresh_from_db()
     assert daily.is_stale  # the rebuild (on commit, or beat) stops counting it
-    summary_services.rebuild_stale()
+    summary_services.rebuild_stale(by=actors.TASKS, channel="system")
     daily.refresh_from_db()
     assert not daily.is_stale
     assert (daily.content["totals"]["incidents"], daily.content["totals"]["deaths"]) == (0, 0)
@@ -90,10 +93,13 @@ def test_admin_delete_of_an_attachment_keeps_the_file_under_retention(
     assert AuditEntry.objects.filter(action="attachment.correct", actor_name="admin").count() == 1
 
     # Within retention nothing is purged; after it, the file goes (audited).
-    assert corrections.purge_expired_correction_files() == 0
+    assert corrections.purge_expired_correction_files(by=actors.TASKS, channel="system") == 0
     assert correction.file.storage.exists(name)
     later = correction.retain_until + dt.timedelta(days=1)
-    assert corrections.purge_expired_correction_files(today=later) == 1
+    assert (
+        corrections.purge_expired_correction_files(today=later, by=actors.TASKS, channel="system")
+        == 1
+    )
     correction.refresh_from_db()
     assert correction.file_purged_at is not None
     assert AuditEntry.objects.filter(action="correction.purge_file").count() == 1

@@ -11,6 +11,7 @@ import pytest
 from audit.models import Channel
 from dashboard import selectors as board
 from operations import services as unit_services
+from pamilu import actors
 from reports import fact_selectors, facts, services
 from reports.models import DailyReport, Incident
 from tests.reports import incident_oracle as oracle
@@ -52,10 +53,14 @@ def test_incidents_follow_their_report_through_the_workflow(make_report, persona
 def test_report_sort_key_follows_unit_moves(make_report, personas, tree):
     report = make_report(personas.kapolsek_a)
     assert report.unit_path == tree.sirimau.path
-    unit_services.unit_update(unit=tree.ambon, parent=tree.sulsel)  # the Polres moves
+    unit_services.unit_update(
+        unit=tree.ambon, parent=tree.sulsel, by=actors.SYSTEM, channel="system"
+    )  # the Polres moves
     report.refresh_from_db()
     assert report.unit_path == "MABES/POLDA-SULSEL/POLRESTA-AMBON/POLSEK-SIRIMAU/"
-    unit_services.unit_update(unit=tree.sirimau, code="POLSEK-SIRIMAU-KOTA")
+    unit_services.unit_update(
+        unit=tree.sirimau, code="POLSEK-SIRIMAU-KOTA", by=actors.SYSTEM, channel="system"
+    )
     report.refresh_from_db()
     assert report.unit_path == "MABES/POLDA-SULSEL/POLRESTA-AMBON/POLSEK-SIRIMAU-KOTA/"
     assert facts.drift() == {"incidents": 0, "reports": 0}

@@ -9,6 +9,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from audit.models import Channel
+from pamilu import actors
 from personnel.services import assignment_add, warrant_issue
 from reports import limits, rules, services
 from reports.models import DailyReport, ReportFlag
@@ -41,6 +42,8 @@ def _staff(tree, op, *, own=0, lent=0, received=0, date=dt.date(2023, 12, 20)):
         date=date,
         issuing_unit=tree.ambon,
         operation=op,
+        by=actors.SYSTEM,
+        channel="system",
     )
     for serve, home, n in (
         (tree.sirimau, tree.sirimau, own),
@@ -48,7 +51,13 @@ def _staff(tree, op, *, own=0, lent=0, received=0, date=dt.date(2023, 12, 20)):
         (tree.sirimau, tree.nusaniwe, received),
     ):
         for _ in range(n):
-            assignment_add(warrant=warrant, personnel=builders.person(home), unit=serve)
+            assignment_add(
+                warrant=warrant,
+                personnel=builders.person(home),
+                unit=serve,
+                by=actors.SYSTEM,
+                channel="system",
+            )
     return warrant
 
 

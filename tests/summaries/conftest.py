@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from pamilu import actors
 from pamilu.celery import app as celery_app
 from reports.models import ReportStatus
 from tests.summaries import builders
@@ -126,7 +127,9 @@ def built(scenario, operation, tree):
         tree.pandeglang,
         tree.labuan,
     ):
-        services.build_for_day(operation=operation, unit=unit, day=D)
+        services.build_for_day(
+            operation=operation, unit=unit, day=D, by=actors.TASKS, channel="system"
+        )
     return scenario
 
 

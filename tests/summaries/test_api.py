@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from pamilu import actors
 from summaries.models import Notice, NoticeKind
 from tests.summaries.conftest import D, daily
 
@@ -79,11 +80,15 @@ def test_summary_api_list_query_count_does_not_grow(
     from summaries import services
 
     api.force_authenticate(personas.national)
-    services.build_for_day(operation=operation, unit=tree.mabes, day=D)
+    services.build_for_day(
+        operation=operation, unit=tree.mabes, day=D, by=actors.TASKS, channel="system"
+    )
     with django_assert_num_queries(2) as one:
         api.get(reverse("summary-list"))
     for unit in (tree.maluku, tree.ambon, tree.sinjai, tree.labuan):
-        services.build_for_day(operation=operation, unit=unit, day=D)
+        services.build_for_day(
+            operation=operation, unit=unit, day=D, by=actors.TASKS, channel="system"
+        )
     with django_assert_num_queries(len(one.captured_queries)):
         response = api.get(reverse("summary-list"))
     assert response.json()["count"] == 15

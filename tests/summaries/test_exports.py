@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from pamilu import actors
 from tests.summaries.conftest import daily
 
 
@@ -81,7 +82,9 @@ def test_xlsx_writes_formula_like_unit_names_as_text(client, tree, built, person
 
     for unit, name in zip([tree.maluku, tree.sulsel, tree.banten], FORMULAS, strict=False):
         Unit.objects.filter(pk=unit.pk).update(name=name)
-    services.build_for_day(operation=built_operation(), unit=tree.mabes, day=D)
+    services.build_for_day(
+        operation=built_operation(), unit=tree.mabes, day=D, by=actors.TASKS, channel="system"
+    )
     client.force_login(personas.national)
     response = client.get(reverse("summaries:xlsx", args=[daily("MABES").pk]))
     sheet = load_workbook(io.BytesIO(response.content))["Per satuan"]

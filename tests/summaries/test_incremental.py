@@ -11,6 +11,7 @@ import pytest
 from django.db import transaction
 
 from operations.models import UnitKind
+from pamilu import actors
 from reports.models import DailyReport, Incident, ReportActivity, ReportStatus
 from summaries import accumulate, parts, periods, services, tasks
 from summaries.models import DirtyUnit, PeriodKind, Summary, SummaryPart, SummaryState
@@ -36,7 +37,12 @@ def _snapshot() -> dict[int, tuple[str, dict, dict]]:
 def _full_rebuild_all() -> None:
     for s in Summary.objects.select_related("operation", "unit", "phase").order_by("pk"):
         services.summary_build(
-            operation=s.operation, unit=s.unit, period=services.period_of(s), full=True
+            operation=s.operation,
+            unit=s.unit,
+            period=services.period_of(s),
+            full=True,
+            by=actors.TASKS,
+            channel="system",
         )
 
 
@@ -45,7 +51,7 @@ def _late_and_corrected(scenario, tree, operation):
     personnel, a new activity and a notable incident) and sends it again; Nusaniwe's
     accepted report loses its incident (a correction)."""
     builders.set_status(scenario.sinjai_utara, ReportStatus.SUBMITTED, late=True)
-    services.mark_stale_for_report(report=scenario.sinjai_utara)
+    services.mark_stale_for_report(report=scenario.sinjai_utara, by=actors.SYSTEM, channel="system")
     r = scenario.pandeglang
     r.personnel_on_duty = 25
     r.save()
@@ -62,9 +68,9 @@ def _late_and_corrected(scenario, tree, operation):
         injured_light=3,
     )
     builders.set_status(r, ReportStatus.SUBMITTED)
-    services.mark_stale_for_report(report=r)
+    services.mark_stale_for_report(report=r, by=actors.SYSTEM, channel="system")
     Incident.objects.filter(report=scenario.nusaniwe).delete()
-    services.mark_stale_for_report(report=scenario.nusaniwe)
+    services.mark_stale_for_report(report=scenario.nusaniwe, by=actors.SYSTEM, channel="system")
 
 
 @pytest.fixture
@@ -72,7 +78,9 @@ def built_two_days(built, operation, tree):
     """Day D built for every unit, and the next day for Polres Sinjai and Mabes (its
     comparison is day D)."""
     for unit in (tree.sinjai, tree.mabes):
-        services.build_for_day(operation=operation, unit=unit, day=NEXT)
+        services.build_for_day(
+            operation=operation, unit=unit, day=NEXT, by=actors.TASKS, channel="system"
+        )
     return built
 
 
@@ -131,13 +139,17 @@ def test_incremental_rebuild_updates_the_next_days_comparison(
     }
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         builders.set_status(built_two_days.sinjai_utara, ReportStatus.SUBMITTED, late=True)
-        services.mark_stale_for_report(report=built_two_days.sinjai_utara)
+        services.mark_stale_for_report(
+            report=built_two_days.sinjai_utara, by=actors.SYSTEM, channel="system"
+        )
     assert row("personnel")["previous"] == 16
     # The next day reports (on time) more than day D: the comparison turns to naik.
     builders.report(operation, tree.sinjai, NEXT, by=tree_admin(), personnel=20)
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         services.mark_stale_for_report(
-            report=DailyReport.objects.get(unit=tree.sinjai, report_date=NEXT)
+            report=DailyReport.objects.get(unit=tree.sinjai, report_date=NEXT),
+            by=actors.SYSTEM,
+            channel="system",
         )
     assert row("personnel") == {
         "key": "personnel",
@@ -170,7 +182,7 @@ def test_report_after_through_marks_to_date_summaries_without_rebuilding_them(
         django_capture_on_commit_callbacks(execute=True),
         transaction.atomic(),
     ):
-        services.mark_stale_for_report(report=report)
+        services.mark_stale_for_report(report=report, by=actors.SYSTEM, channel="system")
     weekly.refresh_from_db()
     # Marked (the to-date week may be extended to that day meanwhile), nothing to redo.
     assert weekly.stale_marks == 1 and not weekly.is_stale
@@ -190,7 +202,7 @@ def test_incremental_notable_list_refills_beyond_its_limit(
     # Sirimau's kuning incident is corrected away: Nusaniwe's (a death) moves up.
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         Incident.objects.filter(report=built.sirimau).delete()
-        services.mark_stale_for_report(report=built.sirimau)
+        services.mark_stale_for_report(report=built.sirimau, by=actors.SYSTEM, channel="system")
     national.refresh_from_db()
     assert [n["unit_code"] for n in national.content["notable_incidents"]] == ["POLSEK-NUSANIWE"]
     incremental = _snapshot()
@@ -224,12 +236,14 @@ def test_incremental_rebuild_query_count_does_not_grow_with_units_or_days(
     week = [D - dt.timedelta(days=1), D]
     _polsek_with_reports(operation, tree.sinjai, 2, week, by, 0)
     phase = periods.for_phase(operation, operation.phases.get(name="Kampanye"), D)
-    summary = services.summary_build(operation=operation, unit=tree.mabes, period=phase)
+    summary = services.summary_build(
+        operation=operation, unit=tree.mabes, period=phase, by=actors.TASKS, channel="system"
+    )
 
     def late_report_then_rebuild(unit):
         report = builders.report(operation, unit, D, by=by, personnel=7, late=True)
         with mock.patch("summaries.services.enqueue_rebuild"):
-            services.mark_stale_for_report(report=report)
+            services.mark_stale_for_report(report=report, by=actors.SYSTEM, channel="system")
         stale = Summary.objects.select_related("operation__unit", "unit", "phase").get(
             pk=summary.pk
         )
@@ -237,19 +251,35 @@ def test_incremental_rebuild_query_count_does_not_grow_with_units_or_days(
             mock.patch("summaries.services.build_full") as full,
             django_assert_num_queries(INCREMENTAL_QUERIES),
         ):
-            services.summary_rebuild(summary=stale)
+            services.summary_rebuild(summary=stale, by=actors.TASKS, channel="system")
         assert full.call_count == 0
 
     late_report_then_rebuild(tree.labuan)
     # Many more units and days in the phase: the same number of queries.
     days = [D - dt.timedelta(days=k) for k in range(2, 12)]
     _polsek_with_reports(operation, tree.pandeglang, 12, days, by, 10)
-    summary = services.summary_build(operation=operation, unit=tree.mabes, period=phase)
+    summary = services.summary_build(
+        operation=operation, unit=tree.mabes, period=phase, by=actors.TASKS, channel="system"
+    )
     sulsel_new = base_builders.unit("POLSEK-LATE", UnitKind.POLSEK, tree.sinjai)
-    services.summary_build(operation=operation, unit=tree.mabes, period=phase, full=True)
+    services.summary_build(
+        operation=operation,
+        unit=tree.mabes,
+        period=phase,
+        full=True,
+        by=actors.TASKS,
+        channel="system",
+    )
     late_report_then_rebuild(sulsel_new)
     content = Summary.objects.get(pk=summary.pk).content
-    services.summary_build(operation=operation, unit=tree.mabes, period=phase, full=True)
+    services.summary_build(
+        operation=operation,
+        unit=tree.mabes,
+        period=phase,
+        full=True,
+        by=actors.TASKS,
+        channel="system",
+    )
     assert json.dumps(Summary.objects.get(pk=summary.pk).content) == json.dumps(content)
 
 
@@ -264,12 +294,14 @@ def test_rebuild_summaries_of_one_late_report_fixed_queries_whatever_units_and_d
 
     def build_chain(day):
         for unit in (tree.mabes, tree.sulsel, tree.sinjai):
-            services.build_for_day(operation=operation, unit=unit, day=day)
+            services.build_for_day(
+                operation=operation, unit=unit, day=day, by=actors.TASKS, channel="system"
+            )
 
     def late_report_then_task(unit, day):
         report = builders.report(operation, unit, day, by=by, personnel=7, late=True)
         with mock.patch("summaries.services.enqueue_rebuild"):
-            services.mark_stale_for_report(report=report)
+            services.mark_stale_for_report(report=report, by=actors.SYSTEM, channel="system")
         ids = [s.pk for s in Summary.objects.all() if s.is_stale]
         assert len(ids) == 9  # daily, week and phase of Mabes, Polda Sulsel, Polres Sinjai
         with (

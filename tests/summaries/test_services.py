@@ -11,6 +11,7 @@ from django.core import mail
 from django.db import transaction
 
 from audit.models import AuditEntry
+from pamilu import actors
 from reports.models import ReportStatus
 from summaries import periods, services
 from summaries.models import Notice, NoticeKind, PeriodKind, Summary
@@ -20,7 +21,9 @@ from tests.summaries.conftest import D
 
 def _build_day(operation, tree):
     for unit in (tree.mabes, tree.sulsel, tree.sinjai, tree.sinjai_utara):
-        services.build_for_day(operation=operation, unit=unit, day=D)
+        services.build_for_day(
+            operation=operation, unit=unit, day=D, by=actors.TASKS, channel="system"
+        )
 
 
 def _daily(unit):
@@ -29,10 +32,14 @@ def _daily(unit):
 
 def test_summary_build_twice_is_identical_and_one_row(scenario, operation, tree):
     period = periods.daily(operation, D)
-    first = services.summary_build(operation=operation, unit=tree.mabes, period=period)
+    first = services.summary_build(
+        operation=operation, unit=tree.mabes, period=period, by=actors.TASKS, channel="system"
+    )
     audits = AuditEntry.objects.filter(action__startswith="summary.").count()
     with time_machine.travel(dt.datetime(2024, 2, 7, 3, 0, tzinfo=dt.UTC), tick=False):
-        second = services.summary_build(operation=operation, unit=tree.mabes, period=period)
+        second = services.summary_build(
+            operation=operation, unit=tree.mabes, period=period, by=actors.TASKS, channel="system"
+        )
     assert second.pk == first.pk
     assert second.content == first.content
     assert second.built_at != first.built_at
@@ -43,7 +50,9 @@ def test_summary_build_twice_is_identical_and_one_row(scenario, operation, tree)
 
 def test_summary_build_failure_midway_leaves_previous_version(scenario, operation, tree):
     period = periods.daily(operation, D)
-    before = services.summary_build(operation=operation, unit=tree.sinjai, period=period)
+    before = services.summary_build(
+        operation=operation, unit=tree.sinjai, period=period, by=actors.TASKS, channel="system"
+    )
     assert before.content["totals"]["personnel"] == 10
     builders.set_status(scenario.sinjai_utara, ReportStatus.SUBMITTED, late=True)
     # The row is already rewritten when the audit entry fails: all of it rolls back.
@@ -51,7 +60,9 @@ def test_summary_build_failure_midway_leaves_previous_version(scenario, operatio
         mock.patch("summaries.services.record", side_effect=RuntimeError("boom")),
         pytest.raises(RuntimeError),
     ):
-        services.summary_build(operation=operation, unit=tree.sinjai, period=period)
+        services.summary_build(
+            operation=operation, unit=tree.sinjai, period=period, by=actors.TASKS, channel="system"
+        )
     after = Summary.objects.get(pk=before.pk)
     assert after.content == before.content
     assert after.built_at == before.built_at
@@ -60,7 +71,9 @@ def test_summary_build_failure_midway_leaves_previous_version(scenario, operatio
         mock.patch("summaries.accumulate._unit_rows", side_effect=RuntimeError("boom")),
         pytest.raises(RuntimeError),
     ):
-        services.summary_build(operation=operation, unit=tree.sinjai, period=period)
+        services.summary_build(
+            operation=operation, unit=tree.sinjai, period=period, by=actors.TASKS, channel="system"
+        )
     assert Summary.objects.get(pk=before.pk).content == before.content
 
 
@@ -78,7 +91,9 @@ def test_mark_stale_for_report_late_report_is_in_the_rebuilt_summary(
     # Sinjai Utara sends its report two hours after the deadline.
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         builders.set_status(scenario.sinjai_utara, ReportStatus.SUBMITTED, late=True)
-        services.mark_stale_for_report(report=scenario.sinjai_utara)
+        services.mark_stale_for_report(
+            report=scenario.sinjai_utara, by=actors.SYSTEM, channel="system"
+        )
 
     sinjai = _daily(tree.sinjai)
     assert not sinjai.is_stale
@@ -96,9 +111,11 @@ def test_mark_stale_for_report_late_report_is_in_the_rebuilt_summary(
 
 def test_mark_stale_for_report_marks_only_summaries_up_the_chain(scenario, operation, tree):
     for unit in (tree.mabes, tree.maluku, tree.ambon, tree.sirimau, tree.sinjai):
-        services.build_for_day(operation=operation, unit=unit, day=D)
+        services.build_for_day(
+            operation=operation, unit=unit, day=D, by=actors.TASKS, channel="system"
+        )
     with mock.patch("summaries.services.enqueue_rebuild"):
-        services.mark_stale_for_report(report=scenario.sirimau)
+        services.mark_stale_for_report(report=scenario.sirimau, by=actors.SYSTEM, channel="system")
     stale = {
         (s.unit.code, s.period_kind) for s in Summary.objects.select_related("unit") if s.is_stale
     }
@@ -122,13 +139,15 @@ def test_mark_stale_for_report_broker_down_keeps_marks_for_beat(
         transaction.atomic(),
     ):
         builders.set_status(scenario.sinjai_utara, ReportStatus.SUBMITTED)
-        services.mark_stale_for_report(report=scenario.sinjai_utara)
+        services.mark_stale_for_report(
+            report=scenario.sinjai_utara, by=actors.SYSTEM, channel="system"
+        )
     # The report transition went through; the summaries wait, stale.
     scenario.sinjai_utara.refresh_from_db()
     assert scenario.sinjai_utara.status == ReportStatus.SUBMITTED
     assert _daily(tree.sinjai).is_stale
     # Beat's rebuild_stale picks them up.
-    rebuilt = services.rebuild_stale()
+    rebuilt = services.rebuild_stale(by=actors.TASKS, channel="system")
     assert (
         rebuilt
         == Summary.objects.filter(
@@ -141,7 +160,9 @@ def test_mark_stale_for_report_broker_down_keeps_marks_for_beat(
 
 def test_mark_stale_during_build_is_not_lost(scenario, operation, tree):
     period = periods.daily(operation, D)
-    summary = services.summary_build(operation=operation, unit=tree.sinjai, period=period)
+    summary = services.summary_build(
+        operation=operation, unit=tree.sinjai, period=period, by=actors.TASKS, channel="system"
+    )
     real = services.build_full
 
     def build_then_mark(**kwargs):
@@ -150,7 +171,9 @@ def test_mark_stale_during_build_is_not_lost(scenario, operation, tree):
         return built
 
     with mock.patch("summaries.services.build_full", side_effect=build_then_mark):
-        services.summary_build(operation=operation, unit=tree.sinjai, period=period)
+        services.summary_build(
+            operation=operation, unit=tree.sinjai, period=period, by=actors.TASKS, channel="system"
+        )
     assert Summary.objects.get(pk=summary.pk).is_stale
 
 
@@ -167,10 +190,12 @@ def test_send_reminders_an_hour_before_the_deadline_to_units_not_reported(
     personas.kapolsek_a.save()
     scenario.sirimau.delete()
     with time_machine.travel(WIT_DEADLINE - dt.timedelta(minutes=90), tick=False):
-        assert services.send_reminders() == 0
+        assert services.send_reminders(by=actors.TASKS, channel="system") == 0
     with time_machine.travel(WIT_DEADLINE - dt.timedelta(minutes=30), tick=False):
-        created = services.send_reminders()
-        assert services.send_reminders() == 0  # once per unit and day
+        created = services.send_reminders(by=actors.TASKS, channel="system")
+        assert (
+            services.send_reminders(by=actors.TASKS, channel="system") == 0
+        )  # once per unit and day
     # WIT only: Sirimau has no report; Ambon and Nusaniwe have reported.
     assert created == 1
     notice = Notice.objects.get()
@@ -192,7 +217,7 @@ def test_send_reminders_no_email_with_the_dummy_backend(scenario, personas, sett
     personas.kapolsek_a.save()
     scenario.sirimau.delete()
     with time_machine.travel(WIT_DEADLINE - dt.timedelta(minutes=30), tick=False):
-        assert services.send_reminders() == 1
+        assert services.send_reminders(by=actors.TASKS, channel="system") == 1
     assert Notice.objects.get().emailed_at is None
 
 
@@ -201,14 +226,14 @@ def test_escalate_goes_up_the_chain_and_stays_open(scenario, operation, tree, pe
     # WITA: Sinjai Utara has only a draft for D.
     wita_deadline = dt.datetime(2024, 2, 6, 12, 0, tzinfo=dt.UTC)
     with time_machine.travel(wita_deadline + dt.timedelta(minutes=60), tick=False):
-        services.escalate()
+        services.escalate(by=actors.TASKS, channel="system")
     assert not Notice.objects.filter(unit=tree.sinjai_utara, report_date=D).exists()
     with time_machine.travel(wita_deadline + dt.timedelta(minutes=125), tick=False):
-        services.escalate()
+        services.escalate(by=actors.TASKS, channel="system")
     level1 = Notice.objects.get(unit=tree.sinjai_utara, report_date=D)
     assert (level1.level, level1.recipient_unit) == (1, tree.sinjai)  # Kabag Ops of the Polres
     with time_machine.travel(wita_deadline + dt.timedelta(minutes=245), tick=False):
-        services.escalate()
+        services.escalate(by=actors.TASKS, channel="system")
     escalations = Notice.objects.filter(unit=tree.sinjai_utara, report_date=D).order_by("level")
     assert [(n.level, n.recipient_unit.code) for n in escalations] == [
         (1, "POLRES-SINJAI"),
@@ -219,8 +244,8 @@ def test_escalate_goes_up_the_chain_and_stays_open(scenario, operation, tree, pe
     assert [(n.level, n.recipient_unit.code) for n in labuan] == [(1, "POLRES-PANDEGLANG")]
     # Open until acknowledged, once.
     notice = escalations[0]
-    assert services.notice_acknowledge(notice=notice, by=personas.outsider) is True
-    assert services.notice_acknowledge(notice=notice, by=personas.outsider) is False
+    assert services.notice_acknowledge(notice=notice, by=personas.outsider, channel="web") is True
+    assert services.notice_acknowledge(notice=notice, by=personas.outsider, channel="web") is False
     notice.refresh_from_db()
     assert notice.acknowledged_by == personas.outsider
     assert AuditEntry.objects.filter(action="notice.acknowledge").count() == 1

@@ -30,6 +30,7 @@ from django.db import connection
 from kombu import Connection, Exchange, Queue
 
 from audit.models import AuditEntry
+from pamilu import actors
 from pamilu.celery import app as celery_app
 from summaries import periods, services
 from summaries.content import build_content
@@ -160,7 +161,9 @@ def test_worker_killed_mid_build_leaves_previous_version_and_task_is_delivered_a
     by = personas.admin
     builders.report(operation, tree.sirimau, D, by=by, personnel=12, activities=[("patroli", 3, 8)])
     builders.report(operation, tree.ambon, D, by=by, personnel=20)
-    services.build_for_day(operation=operation, unit=tree.ambon, day=D)
+    services.build_for_day(
+        operation=operation, unit=tree.ambon, day=D, by=actors.TASKS, channel="system"
+    )
     key = {
         "operation": operation,
         "unit": tree.ambon,

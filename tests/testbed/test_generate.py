@@ -20,6 +20,7 @@ from audit.models import AuditEntry
 from operations import clock
 from operations.models import Operation, Post, Unit, UnitKind
 from operations.services import unit_path
+from pamilu import actors
 from personnel.models import Assignment, Deployment, Personnel, Warrant
 from reports import services as report_services
 from reports.models import SENT_STATUSES, DailyReport, ReportActivity, ReportStatus
@@ -172,9 +173,12 @@ def test_the_services_find_no_missing_notice(national):
     wib_reminders = Notice.objects.filter(level=0, report_date=dt.date(2026, 11, 30))
     assert wib_reminders.filter(unit__time_zone="Asia/Jakarta").exists()
     assert Notice.objects.filter(level=2).exists()
-    assert summary_services.escalate(now=NOW) == 0
+    assert summary_services.escalate(now=NOW, by=actors.TASKS, channel="system") == 0
     assert (
-        summary_services.send_reminders(now=dt.datetime(2026, 11, 30, 12, 30, tzinfo=dt.UTC)) == 0
+        summary_services.send_reminders(
+            now=dt.datetime(2026, 11, 30, 12, 30, tzinfo=dt.UTC), by=actors.TASKS, channel="system"
+        )
+        == 0
     )
     # Each generated notice names a unit that had not sent its report at that moment.
     with connection.cursor() as cursor:
@@ -216,6 +220,8 @@ def test_summaries_are_what_the_service_builds_now(national):
             unit=summary.unit,
             period=summary_services.period_of(summary),
             full=True,
+            by=actors.TASKS,
+            channel="system",
         )
         assert rebuilt.content == content
         assert rebuilt.content_hash == digest
