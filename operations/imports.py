@@ -21,7 +21,7 @@ from audit.services import record
 from operations import counts
 from operations.models import Operation, Post, PostKind, Unit, Vulnerability
 from pamilu.api.csvfile import ImportReport, RowError, read_rows
-from pamilu.scoping import can_write_for_unit
+from pamilu.scoping import can_write_for_unit, visible_units
 
 TPS_COLUMNS = {
     "code": ("kode_tps", "id_tps", "tps_id", "kode", "no_tps_kpu"),
@@ -136,8 +136,6 @@ def import_tps(
 
     Raises pamilu.api.csvfile.CsvFileError for a file that cannot be read at all.
     """
-    from pamilu.scoping import visible_units
-
     rows, _delimiter = read_rows(raw, columns=TPS_COLUMNS, required=TPS_REQUIRED)
     report = ImportReport(total=len(rows), only_valid=only_valid)
     unit_codes = {r["unit"] for _line, r in rows if isinstance(r, dict) and r.get("unit")}

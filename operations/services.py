@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
 from django.dispatch import Signal
 
-from audit.services import record, save_audited
+from audit.services import diff, record, save_audited, snapshot
 from operations import counts, tree
-from operations.models import PATH_SEPARATOR, Unit, UnitKind, check_parent_kind
+from operations.models import PATH_SEPARATOR, Event, Post, Unit, UnitKind, check_parent_kind
 
 # Sent inside the transaction of a unit move (or code change) once every path under
 # `new_path` is rewritten, so higher rooms can follow (reports.facts: the reports' sort
@@ -56,8 +59,6 @@ def unit_create(
 @transaction.atomic
 def unit_update(*, unit: Unit, by=None, channel: str = "system", **fields) -> Unit:
     """Change a unit; a new code or parent rewrites the paths of its whole subtree in SQL."""
-    from audit.services import diff, snapshot
-
     # The stored row, locked: a concurrent move of the same unit waits, and the old path
     # is the committed one (a stale instance would leave its subtree behind).
     stored = Unit.objects.select_for_update().get(pk=unit.pk)
@@ -71,8 +72,6 @@ def unit_update(*, unit: Unit, by=None, channel: str = "system", **fields) -> Un
         unit.parent = Unit.objects.get(pk=unit.parent_id)
     check_parent_kind(kind=unit.kind, parent=unit.parent)
     if unit.parent and unit.parent.path.startswith(old_path):
-        from django.core.exceptions import ValidationError
-
         raise ValidationError({"parent": "Satuan tidak dapat dipindah ke bawah dirinya sendiri."})
     new_path = unit_path(code=unit.code, parent=unit.parent)
     unit.depth = unit.parent.depth + 1 if unit.parent else 0
@@ -92,9 +91,6 @@ def unit_update(*, unit: Unit, by=None, channel: str = "system", **fields) -> Un
 
 
 def rewrite_subtree_paths(old: str, new: str, *, depth_shift: int) -> None:
-    from django.db.models import F, Value
-    from django.db.models.functions import Concat, Substr
-
     Unit.objects.filter(tree.subtree_q(old)).exclude(path=new).update(
         path=Concat(Value(new), Substr("path", len(old) + 1)),
         depth=F("depth") + depth_shift,
@@ -142,8 +138,6 @@ EVENT_FIELDS = [
 
 @transaction.atomic
 def post_create(*, operation, unit: Unit, by=None, channel: str = "system", **fields):
-    from operations.models import Post
-
     post = Post(operation=operation, unit=unit, **fields)
     post = save_audited(post, by=by, channel=channel, action="post.create")
     counts.post_changed(before=None, after=counts.key_of(post))
@@ -152,10 +146,6 @@ def post_create(*, operation, unit: Unit, by=None, channel: str = "system", **fi
 
 def _locked_key(post):
     """The post's count key as committed, read under its row lock."""
-    from django.core.exceptions import ValidationError
-
-    from operations.models import Post
-
     locked = (
         Post.objects.select_for_update()
         .only("operation_id", "unit_id", "kind", "vulnerability")
@@ -179,10 +169,6 @@ def post_update(*, post, by=None, channel: str = "system", **fields):
 
 @transaction.atomic
 def post_delete(*, post, by=None, channel: str = "system") -> None:
-    from django.core.exceptions import ValidationError
-
-    from audit.services import snapshot
-
     try:
         before = _locked_key(post)
     except ValidationError:
@@ -194,8 +180,6 @@ def post_delete(*, post, by=None, channel: str = "system") -> None:
 
 @transaction.atomic
 def event_create(*, operation, unit: Unit, by=None, channel: str = "system", **fields):
-    from operations.models import Event
-
     event = Event(operation=operation, unit=unit, **fields)
     return save_audited(event, by=by, channel=channel, action="event.create")
 
@@ -209,7 +193,5 @@ def event_update(*, event, by=None, channel: str = "system", **fields):
 
 @transaction.atomic
 def event_delete(*, event, by=None, channel: str = "system") -> None:
-    from audit.services import snapshot
-
     record(actor=by, channel=channel, action="event.delete", obj=event, changes=snapshot(event))
     event.delete()

@@ -129,7 +129,7 @@ def narrow(user, queryset: QuerySet) -> QuerySet:
     """`queryset` narrowed to the rows `user` may name in a write (their scope).
 
     Raises LookupError for a model with no rule, so a new foreign key cannot slip by."""
-    from operations.selectors import operations_for
+    from operations.selectors import operations_for  # noqa: PLC0415 - cycle: operations.selectors imports this module
 
     label = queryset.model._meta.label_lower
     if label in UNSCOPED_MODELS:

@@ -2,10 +2,11 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from personnel.ranks import ensure_ranks
+
 
 def _ensure_ranks(sender, using="default", **kwargs):
-    from personnel.models import Rank
-    from personnel.ranks import ensure_ranks
+    from personnel.models import Rank  # noqa: PLC0415 - app loading: this module is imported before the models are ready
 
     ensure_ranks(Rank, using=using)
 

@@ -453,7 +453,7 @@ def apel_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def roster_pdf(request: HttpRequest) -> HttpResponse:
     """The duty roster of a local day for a unit, as PDF (who, where, when, rank, NRP)."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 - heavy (WeasyPrint, Pango): loaded only when a roster PDF is asked for
 
     unit, operation, day = _focus(request)
     day = day or clock.local_date(unit)

@@ -27,6 +27,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from audit.models import Channel
+from audit.services import entries_for
 from pamilu.api.pagination import CappedCountPagination
 from reports import rules, selectors, services
 from reports.idempotency import IdempotencyKeyReused  # noqa: F401 - part of this API
@@ -348,8 +349,6 @@ class ReportViewSet(
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def audit(self, request, pk=None):
         """The report's audit trail, oldest first (read-only)."""
-        from audit.services import entries_for
-
         entries = entries_for(self.get_object()).order_by("at", "id")
         return Response(AuditEntrySerializer(entries, many=True).data)
 

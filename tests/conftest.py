@@ -8,11 +8,13 @@ Mabes (WIB)
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 from django.conf import settings
 
 from accounts.models import Role
@@ -75,9 +77,5 @@ def pytest_report_header(config):
 def demo_clock():
     """Demo data is anchored on 'today': keep a test that loads it twice on one day
     (noon WIB, far from any zone's midnight), whenever the suite runs."""
-    import datetime as dt
-
-    import time_machine
-
     with time_machine.travel(dt.datetime(2026, 11, 24, 5, 0, tzinfo=dt.UTC), tick=True):
         yield

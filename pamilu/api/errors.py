@@ -10,10 +10,13 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from pamilu.signals import report_out_of_scope
 
 
 def _flatten(detail, prefix: str = "") -> list[dict]:
@@ -59,8 +62,6 @@ def _too_large() -> PayloadTooLarge:
 
 def _report_out_of_scope(context) -> None:
     """A detail route's 404 for a record that exists outside the user's scope: audit it."""
-    from pamilu.signals import report_out_of_scope
-
     view, request = context.get("view"), context.get("request")
     if view is None or request is None or not hasattr(view, "get_queryset"):
         return
@@ -113,10 +114,7 @@ def exception_handler(exc, context):
 def handler404(request, exception):
     """A URL under /api/ that matches no route answers in the API's error format too."""
     if request.path.startswith("/api/"):
-        from django.http import JsonResponse
-
         body = {"status": 404, "code": "not_found", "detail": "Tidak ditemukan.", "errors": []}
         return JsonResponse(body, status=404)
-    from django.views.defaults import page_not_found
 
     return page_not_found(request, exception)

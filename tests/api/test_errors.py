@@ -2,6 +2,8 @@
 
 import uuid
 
+from rest_framework.throttling import UserRateThrottle
+
 
 def test_unknown_api_url_answers_in_the_error_format(api, personas):
     response = api("reviewer").get("/api/v1/no-such-thing/")
@@ -30,8 +32,6 @@ def test_validation_errors_list_each_field_and_reason(api, personas, tree):
 
 
 def test_user_throttle_answers_429_with_retry_after(api, personas, monkeypatch):
-    from rest_framework.throttling import UserRateThrottle
-
     monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "1/hour"})
     monkeypatch.setattr(
         UserRateThrottle, "cache_format", f"throttle-test-{uuid.uuid4().hex}-%(scope)s-%(ident)s"

@@ -13,6 +13,7 @@ import time_machine
 from dashboard import selectors as board
 from operations.models import Vulnerability
 from reports.models import ReportStatus
+from tests import builders
 from tests.dashboard import dashboard_data as make
 
 NOW = dt.datetime(2024, 2, 1, 16, 30, tzinfo=dt.UTC)
@@ -260,8 +261,6 @@ def test_operator_cannot_open_another_units_dashboard(client, personas, day_of_r
 
 @pytest.mark.outsider("dashboard")
 def test_operation_outside_users_operations_is_404(client, personas, tree, day_of_reports):
-    from tests import builders
-
     banten_only = builders.operation(tree.banten, code="op-banten")
     client.force_login(personas.command_center)
     assert client.get("/dashboard/", {"operation": banten_only.code}).status_code == 404

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import itertools
+
+from django.apps import apps
 
 from operations import counts
 from operations.models import Post, PostKind, Unit
@@ -70,10 +73,6 @@ def warehouse(operation, unit: Unit, guards: int = 2, code: str = "GUDANG") -> P
 
 def load_ranks() -> None:
     """The ranks of the data migration (transactional tests flush them away)."""
-    import importlib
-
-    from django.apps import apps
-
     importlib.import_module("personnel.migrations.0002_ranks").load(apps, None)
 
 

@@ -1,3 +1,4 @@
+import json
 import random
 import time
 from collections import Counter
@@ -12,7 +13,7 @@ from operations.tree import in_subtree
 from personnel import plotting
 from personnel.models import Assignment, Deployment, Personnel, PostGroup, Rank
 from personnel.selectors import coverage
-from personnel.services import deployment_create
+from personnel.services import deployment_cancel, deployment_create
 from tests import builders
 from tests.personnel.helpers import assigned, at, tps, warrant
 
@@ -215,7 +216,6 @@ def test_confirm_refuses_plan_against_the_pattern(tree, operation):
     polres = _generated_polres(tree, operation, police=40, bko=0)
     proposal = plotting.propose(operation, polres, *SPAN)
     group = proposal.staffed[0]
-    import json
 
     plan = json.dumps([{"posts": group.post_ids, "staff": group.assignment_ids[:1]}])
     with pytest.raises(ValidationError, match="pola"):
@@ -228,7 +228,6 @@ def test_confirm_refuses_tps_outside_polres(tree, operation):
     polres = _generated_polres(tree, operation, police=4, bko=0)
     outside = tps(operation, tree.labuan, Vulnerability.SANGAT_RAWAN, 1)
     person = assigned(operation, polres)
-    import json
 
     plan = json.dumps([{"posts": [outside[0].pk], "staff": [person.pk]}])
     with pytest.raises(ValidationError):
@@ -239,8 +238,6 @@ def test_confirm_refuses_tps_outside_polres(tree, operation):
 
 
 def test_cancelling_a_groups_last_deployment_frees_its_tps(tree, operation):
-    from personnel.services import deployment_cancel
-
     polres = _generated_polres(tree, operation, police=40, bko=0)
     proposal = plotting.propose(operation, polres, *SPAN)
     plotting.confirm(

@@ -8,6 +8,7 @@ from audit.models import AuditEntry
 from operations.models import Event, EventKind, Vulnerability
 from personnel.models import Apel, Deployment
 from personnel.services import apel_record, deployment_cancel, deployment_create, deployments_import
+from tests import builders
 from tests.personnel.helpers import assigned, at, load_ranks, restore_ranks_after_module, tps
 
 postgres_only = pytest.mark.skipif(
@@ -143,8 +144,6 @@ def _race(work) -> list:
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_two_racing_requests_exactly_one_wins(ranks, tree):
-    from tests import builders
-
     operation = builders.operation(tree.mabes)
     assignment = assigned(operation, tree.sirimau, name="Budi Santoso")
     posts = tps(operation, tree.sirimau, Vulnerability.RAWAN, 2)
@@ -167,8 +166,6 @@ def test_two_racing_requests_exactly_one_wins(ranks, tree):
 @pytest.mark.django_db(transaction=True)
 def test_two_racing_raw_inserts_database_lets_one_win(ranks, tree):
     """Without the service's lock, two connections inserting at once: the constraint decides."""
-    from tests import builders
-
     operation = builders.operation(tree.mabes)
     assignment = assigned(operation, tree.sirimau)
     posts = tps(operation, tree.sirimau, Vulnerability.RAWAN, 2)

@@ -14,6 +14,8 @@ import pytest
 
 from pamilu.celery import app as celery_app
 from reports.models import ReportStatus
+from summaries import services
+from summaries.models import Summary
 from tests.summaries import builders
 
 D = dt.date(2024, 2, 6)
@@ -111,8 +113,6 @@ def make_scenario(tree, operation, personas) -> SimpleNamespace:
 @pytest.fixture
 def built(scenario, operation, tree):
     """Day D built for every unit (daily, week and phase to date)."""
-    from summaries import services
-
     for unit in (
         tree.mabes,
         tree.maluku,
@@ -131,6 +131,4 @@ def built(scenario, operation, tree):
 
 
 def daily(code: str):
-    from summaries.models import Summary
-
     return Summary.objects.get(period_kind="daily", period_start=D, unit__code=code)

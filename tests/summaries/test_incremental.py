@@ -10,6 +10,7 @@ from unittest import mock
 import pytest
 from django.db import transaction
 
+from accounts.models import User
 from operations.models import UnitKind
 from reports.models import DailyReport, Incident, ReportActivity, ReportStatus
 from summaries import accumulate, parts, periods, services, tasks
@@ -153,8 +154,6 @@ def test_incremental_rebuild_updates_the_next_days_comparison(
 
 
 def tree_admin():
-    from accounts.models import User
-
     return User.objects.get(username="admin")
 
 
