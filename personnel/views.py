@@ -83,7 +83,6 @@ def _context(request, unit, operation, **extra) -> dict:
         "operations": operations_for(request.user).order_by("-start_date"),
         "can_deploy": selectors.can_deploy(request.user, unit),
         "base_query": base_query,
-        "filter_query": base_query,  # pagination links; a page with more filters overrides it
         **extra,
     }
 
@@ -127,12 +126,6 @@ def deployment_list(request: HttpRequest) -> HttpResponse:
                 page=page,
                 query=query,
                 day=day,
-                filter_query=_query(
-                    unit=unit.code,
-                    operation=operation.code if operation else "",
-                    day=day.isoformat() if day else "",
-                    q=query,
-                ),
                 today=clock.local_date(unit),
             ),
         )
