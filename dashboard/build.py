@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict
+from typing import Any
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
@@ -26,8 +27,8 @@ from dashboard.results import (
 )
 from operations import count_selectors, selectors
 from operations.focus import Focus
-from operations.models import PostKind, Unit, Vulnerability
-from pamilu.scoping import visible_units
+from operations.models import Operation, PostKind, Unit, Vulnerability
+from pamilu.scoping import Viewer, visible_units
 from reports.models import IncidentCategory, Severity
 
 _COMPLIANCE_KEYS = ("total", "on_time", "late", "missing", "returned")
@@ -47,7 +48,7 @@ def level_total(by_level: dict[str, dict[str, int]]) -> dict[str, int]:
     }
 
 
-def build(user, query: Focus, now: dt.datetime | None = None) -> Dashboard:
+def build(user: Viewer, query: Focus, now: dt.datetime | None = None) -> Dashboard:
     """Every number of the dashboard for `query` (operation, focus unit, day)."""
     now = now or timezone.now()
     operation, focus = query.operation, query.unit
@@ -86,7 +87,7 @@ def build(user, query: Focus, now: dt.datetime | None = None) -> Dashboard:
     )
     latest = agg.latest_incidents(user, operation, focus, days)
     for incident in latest:
-        incident.report_url = report_url(incident.report_id)
+        incident.report_url = report_url(incident.report_id)  # type: ignore[attr-defined]  # for the panel
     board.missing = agg.missing_units(user, operation, focus, days, now)
     board.personnel = PersonnelNeed(
         on_duty=sum(row.personnel_on_duty for row in board.rows),
@@ -132,7 +133,14 @@ def _by_level(requirement: dict[str, dict[str, dict[str, int]]]) -> dict[str, di
     return by_level
 
 
-def _rows(user, operation, focus: Unit, children: list[Unit], days, requirement) -> list[UnitRow]:
+def _rows(
+    user: Viewer,
+    operation: Operation,
+    focus: Unit,
+    children: list[Unit],
+    days: dict[str, dt.date],
+    requirement: dict[str, dict[str, dict[str, int]]],
+) -> list[UnitRow]:
     """A row for the focus unit's own (when it reports or holds anything) and each child."""
     compliance = agg.compliance_rows(user, operation, focus, days)
     assignments = agg.assignment_rows(user, operation, focus)
@@ -161,7 +169,7 @@ def _rows(user, operation, focus: Unit, children: list[Unit], days, requirement)
     return rows
 
 
-def _incident_summary(breakdown: list[dict]) -> IncidentSummary:
+def _incident_summary(breakdown: list[dict[str, Any]]) -> IncidentSummary:
     categories = dict(IncidentCategory.choices)
     severities = dict(Severity.choices)
     by_category: dict[str, CategoryCount] = {}
@@ -192,7 +200,7 @@ def _incident_summary(breakdown: list[dict]) -> IncidentSummary:
     )
 
 
-def chart_payload(board: Dashboard) -> dict:
+def chart_payload(board: Dashboard) -> dict[str, Any]:
     """What dashboard.js draws: trends and map markers, with translated labels."""
     return {
         "trends": asdict(board.trends),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, fields
+from typing import Any
 
 from operations.models import Operation, Phase, Unit
 from reports.models import Incident
@@ -13,8 +14,8 @@ from reports.models import Incident
 class _Readable:
     """Fields read by name as well (``row["missing"]``), as the dicts they replaced."""
 
-    def __getitem__(self, name: str):
-        if name not in {f.name for f in fields(self)}:
+    def __getitem__(self, name: str) -> Any:
+        if name not in {f.name for f in fields(self)}:  # type: ignore[arg-type]  # subclasses are dataclasses
             raise KeyError(name)
         return getattr(self, name)
 
@@ -191,6 +192,6 @@ class Dashboard:
     def ready(self) -> bool:
         return self.operation is not None and self.focus is not None
 
-    def context(self) -> dict:
+    def context(self) -> dict[str, Any]:
         """The fields as a template context (one level deep: panels read attributes)."""
         return {f.name: getattr(self, f.name) for f in fields(self)}

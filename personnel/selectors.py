@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from operations import clock, count_selectors, tree
 from operations.models import Operation, Post, Unit, Vulnerability
-from pamilu.scoping import scope, unit_in_scope
+from pamilu.scoping import Viewer, scope, unit_in_scope
 from personnel.models import Apel, Deployment, RankGroup
 
 # --- coverage by the TPS security pattern -------------------------------------------------
@@ -101,7 +102,7 @@ covu AS (
 """
 
 
-def _span_sql(span: tuple[dt.datetime, dt.datetime] | None, params: dict) -> str:
+def _span_sql(span: tuple[dt.datetime, dt.datetime] | None, params: dict[str, Any]) -> str:
     if span is None:
         return ""
     params["span_start"], params["span_end"] = (
@@ -111,10 +112,11 @@ def _span_sql(span: tuple[dt.datetime, dt.datetime] | None, params: dict) -> str
     return "AND d.starts_at < %(span_end)s AND d.ends_at > %(span_start)s"
 
 
-def _fetch(sql: str, params: dict) -> list[tuple]:
+def _fetch(sql: str, params: dict[str, Any] | list[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
 
 
 def coverage(
@@ -156,6 +158,7 @@ def coverage(
         + tree.child_join_sql("dep.unit_path")
         + " GROUP BY GROUPING SETS ((), (dep.vulnerability), (c.path))"
     )
+    row: CoverageRow | None
     for no_level, no_child, level, path, own, bko in _fetch(deployed, params):
         if no_level and no_child:
             row = total
@@ -181,14 +184,14 @@ def coverage(
             row.uncovered_tps -= count
 
     available = _available_personnel(operation, within)
-    by_id = {row.unit.pk: row for row in children.values()}
+    by_id = {row.unit.pk: row for row in children.values() if row.unit is not None}
     for uid, count in available.items():
         if uid is None:
             total.available = count
         elif uid in by_id:
             by_id[uid].available = count
 
-    ordered = sorted(children.values(), key=lambda r: r.unit.path)
+    ordered = sorted(children.values(), key=lambda r: r.unit.path if r.unit else "")
     return Coverage(
         total=total, children=ordered, by_level={k: v for k, v in levels.items() if v.tps}
     )
@@ -243,7 +246,7 @@ class PostGaps:
 
     def ranges(self) -> list[tuple[dt.datetime, dt.datetime, int]]:
         """Consecutive short hours with the same number of guards, as (start, end, guards)."""
-        merged: list[list] = []
+        merged: list[list[Any]] = []
         for hour, guards in self.hours:
             if merged and merged[-1][1] == hour and merged[-1][2] == guards:
                 merged[-1][1] = hour + dt.timedelta(hours=1)
@@ -284,7 +287,7 @@ def guard_gaps(
     """Every hour in [start, end) in which a round-the-clock post below `within` has fewer
     guards on duty (deployed for the whole hour) than it needs. Two queries."""
     start = start.replace(minute=0, second=0, microsecond=0)
-    hours = []
+    hours: list[dt.datetime] = []
     at = start
     while at < end and len(hours) < MAX_GAP_HOURS:
         hours.append(at)
@@ -299,7 +302,7 @@ def guard_gaps(
         return GuardGaps(start=start, end=end, posts=[], posts_checked=len(posts))
     adapt = connection.ops.adapt_datetimefield_value
     values = ", ".join(["(%s, %s, %s)"] * len(hours))
-    params: list = []
+    params: list[Any] = []
     for index, hour in enumerate(hours):
         params += [index, adapt(hour), adapt(hour + dt.timedelta(hours=1))]
     params += [operation.pk, tree.subtree_pattern(within)]
@@ -330,7 +333,9 @@ def guard_gaps(
 # --- readiness (apel) --------------------------------------------------------------------
 
 
-def _latest_apels(within: Unit, operation: Operation | None, user=None) -> QuerySet[Apel]:
+def _latest_apels(
+    within: Unit, operation: Operation | None, user: Viewer | None = None
+) -> QuerySet[Apel]:
     newer = Apel.objects.filter(unit=OuterRef("unit")).filter(
         Q(held_at__gt=OuterRef("held_at")) | Q(held_at=OuterRef("held_at"), pk__gt=OuterRef("pk"))
     )
@@ -342,7 +347,9 @@ def _latest_apels(within: Unit, operation: Operation | None, user=None) -> Query
     return scope(user, qs) if user is not None else qs
 
 
-def latest_apels(within: Unit, operation: Operation | None = None, user=None) -> QuerySet[Apel]:
+def latest_apels(
+    within: Unit, operation: Operation | None = None, user: Viewer | None = None
+) -> QuerySet[Apel]:
     """The latest apel of each unit below `within` (and visible to `user`, when given),
     newest first, with equipment totals."""
     return (
@@ -356,7 +363,9 @@ def latest_apels(within: Unit, operation: Operation | None = None, user=None) ->
     )
 
 
-def readiness_totals(within: Unit, operation: Operation | None = None, user=None) -> dict[str, int]:
+def readiness_totals(
+    within: Unit, operation: Operation | None = None, user: Viewer | None = None
+) -> dict[str, int]:
     """Strength summed over the latest apel of each unit below `within` (one query)."""
     totals = _latest_apels(within, operation, user).aggregate(
         units=Count("pk"), total=Sum("total"), present=Sum("present")
@@ -384,14 +393,14 @@ def roster(unit: Unit, day: dt.date, operation: Operation | None = None) -> Quer
 # --- access ----------------------------------------------------------------------------------
 
 
-def can_deploy(user, unit: Unit) -> bool:
+def can_deploy(user: Viewer | None, unit: Unit) -> bool:
     """Who may deploy personnel, plot and record an apel for `unit`: an operator for their own
     unit, a reviewer (Kabag Ops) within their subtree, an administrator. Command-center staff
     watch only."""
-    if not unit_in_scope(user, unit):
+    if user is None or not unit_in_scope(user, unit):
         return False
     if user.is_superuser or user.role == "admin":
         return True
     if user.role == "operator":
-        return unit.pk == user.unit_id
+        return bool(unit.pk == user.unit_id)
     return user.role == "reviewer"
