@@ -68,6 +68,19 @@ def personas(tree):
     )
 
 
+@pytest.fixture
+def api(personas):
+    """api("kapolsek_a") → an APIClient logged in (token) as that persona."""
+    cache = {}
+
+    def client_for(name: str):
+        if name not in cache:
+            cache[name] = builders.token_client(getattr(personas, name))
+        return cache[name]
+
+    return client_for
+
+
 def pytest_report_header(config):
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     return f"pamilu: database {engine}, redis {'yes' if os.environ.get('REDIS_URL') else 'no'}"

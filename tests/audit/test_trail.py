@@ -18,8 +18,7 @@ from audit.models import AuditBlock, AuditEntry
 from audit.receivers import OUT_OF_SCOPE_PER_HOUR
 from audit.services import record
 from tests import builders
-from tests.api.conftest import token_client
-from tests.summaries.builders import report
+from tests.builders import report, token_client
 
 LATER = timezone.now() + dt.timedelta(days=1)
 

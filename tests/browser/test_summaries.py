@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from summaries import services
-from tests.summaries.conftest import D, daily, make_scenario
+from tests.builders.summaries import D, daily, make_scenario
 
 pytestmark = pytest.mark.browser
 

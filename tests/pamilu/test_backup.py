@@ -18,8 +18,8 @@ from audit import sealing
 from audit.models import AuditEntry
 from audit.services import record
 from reports.models import Attachment, DailyReport
+from tests.builders import report
 from tests.servers import pg_tool, run
-from tests.summaries.builders import report
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -29,9 +29,8 @@ from operations.models import Event, Post, PostKind, SecurityPattern, TaskForce,
 from personnel.models import Deployment, PostGroup
 from reports.models import DailyReport
 from tests import builders
-from tests.api.conftest import token_client
+from tests.builders import assigned, load_ranks, token_client, warrant
 from tests.pamilu.test_routes import walk
-from tests.personnel.helpers import assigned, load_ranks, warrant
 
 APPS = [
     "accounts",

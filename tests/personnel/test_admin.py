@@ -4,7 +4,7 @@ from audit.models import AuditEntry
 from operations.models import Vulnerability
 from personnel.models import Deployment
 from personnel.services import apel_record, deployment_create
-from tests.personnel.helpers import assigned, at, tps
+from tests.builders import assigned, at, tps
 
 
 def _form(assignment, post, start, end):

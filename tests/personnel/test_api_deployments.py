@@ -5,8 +5,7 @@ from django.urls import reverse
 from operations.models import Event, EventKind, Vulnerability
 from personnel.models import Apel, Deployment
 from personnel.services import deployment_create
-from tests.api.conftest import token_client
-from tests.personnel.helpers import assigned, at, tps, warehouse
+from tests.builders import assigned, at, token_client, tps, warehouse
 
 
 @pytest.fixture

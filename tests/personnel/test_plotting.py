@@ -15,7 +15,7 @@ from personnel.models import Assignment, Deployment, Personnel, PostGroup, Rank
 from personnel.selectors import coverage
 from personnel.services import deployment_cancel, deployment_create
 from tests import builders
-from tests.personnel.helpers import assigned, at, tps, warrant
+from tests.builders import assigned, at, tps, warrant
 
 SPAN = (at(13, 22), at(14, 10))  # voting day, 07:00-19:00 WIT
 MIX = [

@@ -9,7 +9,7 @@ from operations.models import Event, EventKind, Vulnerability
 from personnel.models import Apel, Deployment
 from personnel.services import apel_record, deployment_cancel, deployment_create, deployments_import
 from tests import builders
-from tests.personnel.helpers import assigned, at, load_ranks, restore_ranks_after_module, tps
+from tests.builders import assigned, at, load_ranks, restore_ranks_after_module, tps
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="exclusion constraint exists on PostgreSQL only"

@@ -13,7 +13,8 @@ from audit.models import AuditEntry, Channel
 from reports import services
 from reports.models import DailyReport, IdempotencyKey
 from tests import builders
-from tests.reports.conftest import DAY, NOON, token_client
+from tests.builders import token_client
+from tests.builders.reports import DAY, NOON
 
 REPORTS = "/api/v1/reports/"
 OUTSIDERS = ["kapolsek_b", "outsider", "outsider_operator"]

@@ -30,7 +30,7 @@ from operations.imports import import_tps
 from operations.models import Post, PostKind, SecurityPattern, Unit, Vulnerability
 from reports import facts, services
 from reports.models import DailyReport
-from tests.reports.conftest import DAY, NOON
+from tests.builders.reports import DAY, NOON
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,8 +13,8 @@ from dashboard import selectors as board
 from operations import services as unit_services
 from reports import fact_selectors, facts, services
 from reports.models import DailyReport, Incident
+from tests.builders.reports import DAY, NOON
 from tests.reports import incident_oracle as oracle
-from tests.reports.conftest import DAY, NOON
 
 WEB = Channel.WEB
 

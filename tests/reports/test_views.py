@@ -9,7 +9,7 @@ from accounts.models import Role
 from audit.models import AuditEntry
 from reports.models import DailyReport, ReportStatus
 from tests import builders
-from tests.reports.conftest import DAY
+from tests.builders.reports import DAY
 
 OBJECT_ROUTES = [
     "reports:detail",

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from summaries import services
 from summaries.models import Notice, NoticeKind
-from tests.summaries.conftest import D, daily
+from tests.builders.summaries import D, daily
 
 
 @pytest.fixture

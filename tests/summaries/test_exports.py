@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from operations.models import Operation, Unit
 from pamilu.exports import csv_writer, xlsx_append
 from summaries import services
-from tests.summaries.conftest import D, daily
+from tests.builders.summaries import D, daily
 
 
 def _page_totals(client, pk) -> dict[str, int]:

@@ -15,9 +15,8 @@ from operations.models import UnitKind
 from reports.models import DailyReport, Incident, ReportActivity, ReportStatus
 from summaries import accumulate, parts, periods, services, tasks
 from summaries.models import DirtyUnit, PeriodKind, Summary, SummaryPart, SummaryState
-from tests import builders as base_builders
-from tests.summaries import builders
-from tests.summaries.conftest import D
+from tests import builders
+from tests.builders.summaries import D
 
 NEXT = D + dt.timedelta(days=1)
 
@@ -135,7 +134,7 @@ def test_incremental_rebuild_updates_the_next_days_comparison(
         services.mark_stale_for_report(report=built_two_days.sinjai_utara)
     assert row("personnel")["previous"] == 16
     # The next day reports (on time) more than day D: the comparison turns to naik.
-    builders.report(operation, tree.sinjai, NEXT, by=tree_admin(), personnel=20)
+    builders.report(operation, tree.sinjai, NEXT, by=tree_admin(), personnel_on_duty=20)
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         services.mark_stale_for_report(
             report=DailyReport.objects.get(unit=tree.sinjai, report_date=NEXT)
@@ -162,7 +161,7 @@ def test_report_after_through_marks_to_date_summaries_without_rebuilding_them(
 ):
     weekly = Summary.objects.get(unit=tree.mabes, period_kind=PeriodKind.WEEKLY)
     content = weekly.content
-    report = builders.report(operation, tree.sinjai, NEXT, by=tree_admin(), personnel=3)
+    report = builders.report(operation, tree.sinjai, NEXT, by=tree_admin(), personnel_on_duty=3)
     with (
         mock.patch("summaries.services.build_full", wraps=services.build_full) as full,
         mock.patch("summaries.services.build_incremental") as incremental,
@@ -198,7 +197,7 @@ def test_incremental_notable_list_refills_beyond_its_limit(
 
 
 def _polsek_with_reports(operation, polres, n, days, by, start):
-    units = [base_builders.unit(f"POLSEK-X{start + i}", UnitKind.POLSEK, polres) for i in range(n)]
+    units = [builders.unit(f"POLSEK-X{start + i}", UnitKind.POLSEK, polres) for i in range(n)]
     for unit in units:
         for day in days:
             builders.report(
@@ -206,8 +205,8 @@ def _polsek_with_reports(operation, polres, n, days, by, start):
                 unit,
                 day,
                 by=by,
-                personnel=4,
-                activities=[("patroli", 1, 2)],
+                personnel_on_duty=4,
+                activities=[{"kind": "patroli", "count": 1, "personnel": 2}],
                 incidents=[{"category": "gangguan", "severity": "kuning"}],
             )
     return units
@@ -226,7 +225,7 @@ def test_incremental_rebuild_query_count_does_not_grow_with_units_or_days(
     summary = services.summary_build(operation=operation, unit=tree.mabes, period=phase)
 
     def late_report_then_rebuild(unit):
-        report = builders.report(operation, unit, D, by=by, personnel=7, late=True)
+        report = builders.report(operation, unit, D, by=by, personnel_on_duty=7, late=True)
         with mock.patch("summaries.services.enqueue_rebuild"):
             services.mark_stale_for_report(report=report)
         stale = Summary.objects.select_related("operation__unit", "unit", "phase").get(
@@ -244,7 +243,7 @@ def test_incremental_rebuild_query_count_does_not_grow_with_units_or_days(
     days = [D - dt.timedelta(days=k) for k in range(2, 12)]
     _polsek_with_reports(operation, tree.pandeglang, 12, days, by, 10)
     summary = services.summary_build(operation=operation, unit=tree.mabes, period=phase)
-    sulsel_new = base_builders.unit("POLSEK-LATE", UnitKind.POLSEK, tree.sinjai)
+    sulsel_new = builders.unit("POLSEK-LATE", UnitKind.POLSEK, tree.sinjai)
     services.summary_build(operation=operation, unit=tree.mabes, period=phase, full=True)
     late_report_then_rebuild(sulsel_new)
     content = Summary.objects.get(pk=summary.pk).content
@@ -266,7 +265,7 @@ def test_rebuild_summaries_of_one_late_report_fixed_queries_whatever_units_and_d
             services.build_for_day(operation=operation, unit=unit, day=day)
 
     def late_report_then_task(unit, day):
-        report = builders.report(operation, unit, day, by=by, personnel=7, late=True)
+        report = builders.report(operation, unit, day, by=by, personnel_on_duty=7, late=True)
         with mock.patch("summaries.services.enqueue_rebuild"):
             services.mark_stale_for_report(report=report)
         ids = [s.pk for s in Summary.objects.all() if s.is_stale]
@@ -279,7 +278,7 @@ def test_rebuild_summaries_of_one_late_report_fixed_queries_whatever_units_and_d
         assert full.call_count == 0
         assert not [s.pk for s in Summary.objects.all() if s.is_stale]
 
-    first = base_builders.unit("POLSEK-FIRST", UnitKind.POLSEK, tree.sinjai)
+    first = builders.unit("POLSEK-FIRST", UnitKind.POLSEK, tree.sinjai)
     build_chain(D)
     late_report_then_task(first, D)
     # Many more units and days in the week and phase: the same number of queries.

@@ -11,7 +11,7 @@ from django.db import OperationalError
 from pamilu.celery import app
 from summaries import services, tasks
 from summaries.models import PeriodKind, Summary
-from tests.summaries.conftest import D
+from tests.builders.summaries import D
 
 WIT_CLOSES = dt.datetime(2024, 2, 6, 11, 0, tzinfo=dt.UTC)  # 20:00 WIT
 WITA_CLOSES = dt.datetime(2024, 2, 6, 12, 0, tzinfo=dt.UTC)  # 20:00 WITA

@@ -10,7 +10,7 @@ from django.urls import reverse
 from summaries import services
 from summaries.models import Notice, NoticeKind, Summary
 from tests import builders
-from tests.summaries.conftest import D, daily
+from tests.builders.summaries import D, daily
 
 
 def _listed_units(response) -> set[str]:
