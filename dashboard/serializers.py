@@ -4,14 +4,13 @@ reads the fields), from the typed `dashboard.results.Dashboard`. Read-only."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-if TYPE_CHECKING:
-    from dashboard.results import Dashboard
+from dashboard.results import Dashboard  # at run time: drf-spectacular reads the hints
 
 
 @extend_schema_field(OpenApiTypes.DATETIME)
