@@ -16,7 +16,7 @@ from django.utils import timezone
 from audit.models import Channel
 from operations import clock
 from reports import services
-from reports.models import DailyReport, Incident, ReportActivity, ReportStatus
+from reports.models import SENT_STATUSES, DailyReport, Incident, ReportActivity, ReportStatus
 
 # 14 Feb 2024 03:00 UTC: 10:00 WIB, 11:00 WITA, 12:00 WIT, before every deadline.
 NOON = dt.datetime(2024, 2, 14, 3, 0, tzinfo=dt.UTC)
@@ -94,7 +94,7 @@ def _through_services(operation, unit, day, *, by, status, reviewer, incidents, 
     r = services.report_create(
         operation=operation, unit=unit, by=by, channel=Channel.WEB, report_date=day, **fields
     )
-    if status in (ReportStatus.SUBMITTED, ReportStatus.RETURNED, ReportStatus.ACCEPTED):
+    if status in SENT_STATUSES:
         r = services.report_submit(report=r, by=by, channel=Channel.WEB)
     if status == ReportStatus.RETURNED:
         r = services.report_return(
