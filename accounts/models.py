@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
@@ -86,8 +87,6 @@ class ApiToken(AuthToken):
 
     @property
     def is_expired(self) -> bool:
-        from django.utils import timezone
-
         return self.expiry is not None and self.expiry <= timezone.now()
 
 

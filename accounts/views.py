@@ -9,6 +9,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import forms
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -96,8 +97,6 @@ def admin_login(request):
 
 def admin_password_change(request, extra_context=None):
     """The admin's own-password page, audited, and ending the user's tokens."""
-    from django.contrib import admin
-
     response = admin.site.admin_view(admin.site.password_change)(request, extra_context)
     if request.method == "POST" and response.status_code == 302 and request.user.is_authenticated:
         services.password_changed(user=request.user, by=request.user, channel="admin")

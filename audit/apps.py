@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+
+from pamilu.signals import out_of_scope
 
 
 class AuditConfig(AppConfig):
@@ -7,10 +10,7 @@ class AuditConfig(AppConfig):
     verbose_name = _("Jejak audit")
 
     def ready(self):
-        from django.contrib import admin
-
-        from audit import receivers
-        from pamilu.signals import out_of_scope
+        from audit import receivers  # noqa: PLC0415 - app loading: receivers import the models, not ready before ready()
 
         out_of_scope.connect(receivers.on_out_of_scope, dispatch_uid="audit.out_of_scope")
         receivers.audit_every_admin(admin.site)

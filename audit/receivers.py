@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.utils import timezone
 
+from audit.admin import _unit_of
 from audit.models import AuditEntry, Channel
 from audit.services import record, scrub
 
@@ -47,8 +49,6 @@ def on_out_of_scope(sender, *, user, obj, channel="web", **kwargs) -> None:
 
 
 def _admin_entry(request, obj, action: str, message="") -> None:
-    from audit.admin import _unit_of
-
     unit = _unit_of(obj)
     AuditEntry.objects.create(
         actor=request.user if request.user.is_authenticated else None,
@@ -65,8 +65,6 @@ def _admin_entry(request, obj, action: str, message="") -> None:
 
 
 def _content_type_id(obj) -> int:
-    from django.contrib.contenttypes.models import ContentType
-
     return ContentType.objects.get_for_model(obj, for_concrete_model=False).pk
 
 

@@ -19,6 +19,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -50,8 +51,6 @@ def _canonical(data) -> bytes:
 
 
 def _content_types() -> dict[int, str]:
-    from django.contrib.contenttypes.models import ContentType
-
     return {ct.pk: f"{ct.app_label}.{ct.model}" for ct in ContentType.objects.all()}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -13,6 +15,9 @@ from rest_framework.response import Response
 from dashboard.build import build
 from dashboard.query import resolve_query
 from dashboard.serializers import DashboardSerializer
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @extend_schema(
@@ -41,4 +46,5 @@ def dashboard(request: Request) -> Response:
     query = resolve_query(request)
     if query.invalid_day:
         raise ValidationError({"day": [_("Tanggal tidak valid; gunakan format YYYY-MM-DD.")]})
-    return Response(DashboardSerializer(build(request.user, query)).data)
+    user = cast("User", request.user)  # signed in: the API requires authentication
+    return Response(DashboardSerializer(build(user, query)).data)

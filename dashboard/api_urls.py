@@ -1,7 +1,7 @@
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 
 from dashboard import api
 
-urlpatterns: list = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("dashboard/", api.dashboard, name="api-dashboard"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict
+from typing import Any
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
@@ -28,7 +29,7 @@ from dashboard.results import (
 from operations import selectors
 from operations.focus import Focus
 from operations.models import PostKind, Unit, Vulnerability
-from pamilu.scoping import visible_units
+from pamilu.scoping import Viewer, visible_units
 from reports.models import IncidentCategory, Severity
 
 _COMPLIANCE_KEYS = ("total", "on_time", "late", "missing", "returned")
@@ -48,7 +49,7 @@ def level_total(by_level: dict[str, dict[str, int]]) -> dict[str, int]:
     }
 
 
-def build(user, query: Focus, now: dt.datetime | None = None) -> Dashboard:
+def build(user: Viewer, query: Focus, now: dt.datetime | None = None) -> Dashboard:
     """Every number of the dashboard for `query` (operation, focus unit, day)."""
     now = now or timezone.now()
     operation, focus = query.operation, query.unit
@@ -88,7 +89,7 @@ def build(user, query: Focus, now: dt.datetime | None = None) -> Dashboard:
     )
     latest = agg.latest_incidents(user, operation, focus, days)
     for incident in latest:
-        incident.report_url = report_url(incident.report_id)
+        incident.report_url = report_url(incident.report_id)  # type: ignore[attr-defined]  # for the panel
     board.missing = agg.missing_units(user, operation, focus, days, now)
     board.personnel = PersonnelNeed(
         on_duty=sum(row.personnel_on_duty for row in board.rows),
@@ -185,7 +186,7 @@ def _rows(focus: Unit, children: list[Unit], numbers, requirement) -> list[UnitR
     return rows
 
 
-def _incident_summary(breakdown: list[dict]) -> IncidentSummary:
+def _incident_summary(breakdown: list[dict[str, Any]]) -> IncidentSummary:
     categories = dict(IncidentCategory.choices)
     severities = dict(Severity.choices)
     by_category: dict[str, CategoryCount] = {}
@@ -216,7 +217,7 @@ def _incident_summary(breakdown: list[dict]) -> IncidentSummary:
     )
 
 
-def chart_payload(board: Dashboard) -> dict:
+def chart_payload(board: Dashboard) -> dict[str, Any]:
     """What dashboard.js draws: trends and map markers, with translated labels."""
     return {
         "trends": asdict(board.trends),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass, field, fields
+from typing import Any
 
 from operations.models import Operation, Phase, Unit
 from reports.models import Incident
@@ -20,7 +21,7 @@ class _Readable:
     """Fields read by name as well (``row["missing"]``), as the dicts they replaced. (The
     templates try a key before an attribute: the names are computed once per class.)"""
 
-    def __getitem__(self, name: str):
+    def __getitem__(self, name: str) -> Any:
         if name not in _field_names(type(self)):
             raise KeyError(name)
         return getattr(self, name)
@@ -202,6 +203,6 @@ class Dashboard:
     def ready(self) -> bool:
         return self.operation is not None and self.focus is not None
 
-    def context(self) -> dict:
+    def context(self) -> dict[str, Any]:
         """The fields as a template context (one level deep: panels read attributes)."""
         return {f.name: getattr(self, f.name) for f in fields(self)}

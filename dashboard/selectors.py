@@ -23,6 +23,7 @@ belongs to the review workflow; ``returned`` is shown beside the counts.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -43,7 +44,7 @@ from django.db.models.functions import Coalesce
 from dashboard.results import MapIncident, MapPost, MissingUnit, TrendCategory, Trends
 from operations import clock, selectors, tree
 from operations.models import Operation, Post, PostKind, TimeZone, Unit, UnitKind, Vulnerability
-from pamilu.scoping import scope, visible_units
+from pamilu.scoping import Viewer, scope, visible_units
 from personnel.models import Assignment
 from reports import fact_selectors
 from reports.models import DailyReport, Incident, IncidentCategory, ReportStatus, sent_q
@@ -89,7 +90,9 @@ def _on_unit_day(days: dict[str, dt.date], unit_prefix: str, date_field: str) ->
     return q
 
 
-def _reporting_units(user, operation: Operation, focus: Unit, days) -> QuerySet[Unit]:
+def _reporting_units(
+    user: Viewer, operation: Operation, focus: Unit, days: dict[str, dt.date]
+) -> QuerySet[Unit]:
     """Reporting units below `focus`, each joined (LEFT JOIN) to its report for its day."""
     units = selectors.reporting_units(operation, within=focus) & visible_units(user)
     return units.annotate(
@@ -105,7 +108,9 @@ def _reporting_units(user, operation: Operation, focus: Unit, days) -> QuerySet[
 _SENT = sent_q("todays__")
 
 
-def compliance_rows(user, operation: Operation, focus: Unit, days) -> dict[str, dict]:
+def compliance_rows(
+    user: Viewer, operation: Operation, focus: Unit, days: dict[str, dt.date]
+) -> dict[str, dict[str, int]]:
     """{group path: counts} for the focus unit and each child with reporting units."""
     rows = (
         _reporting_units(user, operation, focus, days)
@@ -131,7 +136,7 @@ _ZONE_ORDER = {TimeZone.WIT: 0, TimeZone.WITA: 1}  # earliest deadline first; WI
 
 
 def missing_units(
-    user, operation: Operation, focus: Unit, days, now: dt.datetime
+    user: Viewer, operation: Operation, focus: Unit, days: dict[str, dt.date], now: dt.datetime
 ) -> list[MissingUnit]:
     """The first units still missing today, earliest local deadline first.
 
@@ -166,14 +171,15 @@ def missing_units(
     )
     result = []
     for unit in units:
-        deadline = clock.report_deadline(operation, unit, unit.day)
+        day: dt.date = unit.day  # type: ignore[attr-defined]  # annotated by _reporting_units
+        deadline = clock.report_deadline(operation, unit, day)
         result.append(
             MissingUnit(
                 unit=unit,
                 code=unit.code,
                 name=unit.name,
                 parent=unit.parent.name if unit.parent else "",
-                day=unit.day,
+                day=day,
                 deadline=deadline,
                 deadline_local=deadline.astimezone(unit.zone),
                 deadline_text=deadline.astimezone(unit.zone).strftime("%d/%m %H:%M"),
@@ -184,7 +190,7 @@ def missing_units(
     return result
 
 
-def assignment_rows(user, operation: Operation, focus: Unit) -> dict[str, dict]:
+def assignment_rows(user: Viewer, operation: Operation, focus: Unit) -> dict[str, dict[str, int]]:
     """Personnel committed on warrants: {group path: {committed, bko}}."""
     rows = (
         scope(user, Assignment.objects.filter(operation=operation))
@@ -199,17 +205,23 @@ def assignment_rows(user, operation: Operation, focus: Unit) -> dict[str, dict]:
 
 # Incidents are read through their own copies of their report's day and state
 # (reports.facts): no join to the reports table (reports.fact_selectors).
-def incident_rows(user, operation, focus, days) -> dict[str, dict]:
+def incident_rows(
+    user: Viewer, operation: Operation, focus: Unit, days: dict[str, dt.date]
+) -> dict[str, dict[str, int]]:
     """Incidents today and so far per child: {group path: {today, total}}."""
     return fact_selectors.incident_rows(user, operation, focus, days)
 
 
-def incident_breakdown(user, operation, focus, days) -> list[dict]:
+def incident_breakdown(
+    user: Viewer, operation: Operation, focus: Unit, days: dict[str, dt.date]
+) -> list[dict[str, Any]]:
     """By category and severity: today and the operation so far."""
     return fact_selectors.incident_breakdown(user, operation, focus, days)
 
 
-def latest_incidents(user, operation, focus, days) -> list[Incident]:
+def latest_incidents(
+    user: Viewer, operation: Operation, focus: Unit, days: dict[str, dt.date]
+) -> list[Incident]:
     return fact_selectors.latest_incidents(user, operation, focus, days)
 
 
@@ -219,7 +231,7 @@ def map_shows_every_tps(focus: Unit) -> bool:
     return focus.kind in (UnitKind.POLRES, UnitKind.POLSEK)
 
 
-def map_posts(user, operation, focus) -> list[MapPost]:
+def map_posts(user: Viewer, operation: Operation, focus: Unit) -> list[MapPost]:
     """Posts with coordinates, the most vulnerable first when capped."""
     posts = scope(user, Post.objects.filter(operation=operation)).filter(
         tree.subtree_q(focus, "unit"), latitude__isnull=False
@@ -248,7 +260,9 @@ def map_posts(user, operation, focus) -> list[MapPost]:
     ]
 
 
-def map_incidents(user, operation, focus, days) -> list[MapIncident]:
+def map_incidents(
+    user: Viewer, operation: Operation, focus: Unit, days: dict[str, dt.date]
+) -> list[MapIncident]:
     """Today's incidents, placed at their own point, else their post, else their unit."""
     return [
         MapIncident(**row) for row in fact_selectors.map_incidents(user, operation, focus, days)

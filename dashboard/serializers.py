@@ -3,21 +3,26 @@ reads the fields), from the typed `dashboard.results.Dashboard`. Read-only."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from dashboard.results import Dashboard  # at run time: drf-spectacular reads the hints
+
 
 @extend_schema_field(OpenApiTypes.DATETIME)
-class IsoDateTimeField(serializers.Field):
+class IsoDateTimeField(serializers.Field[dt.datetime, str, str, Any]):
     """An instant as ISO 8601 in the offset it carries (``+00:00``, a unit's ``+09:00``),
     not converted to the server's zone."""
 
-    def to_representation(self, value):
+    def to_representation(self, value: dt.datetime) -> str:
         return value.isoformat()
 
 
-class UnitRefSerializer(serializers.Serializer):
+class UnitRefSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(source="pk")
     code = serializers.CharField()
     name = serializers.CharField()
@@ -25,17 +30,17 @@ class UnitRefSerializer(serializers.Serializer):
     zone = serializers.CharField(source="zone_abbreviation", help_text="WIB, WITA or WIT")
 
 
-class OperationRefSerializer(serializers.Serializer):
+class OperationRefSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class PhaseRefSerializer(serializers.Serializer):
+class PhaseRefSerializer(serializers.Serializer[Any]):
     kind = serializers.CharField()
     name = serializers.CharField()
 
 
-class ComplianceSerializer(serializers.Serializer):
+class ComplianceSerializer(serializers.Serializer[Any]):
     total = serializers.IntegerField(help_text="Reporting units")
     on_time = serializers.IntegerField()
     late = serializers.IntegerField()
@@ -57,10 +62,10 @@ class UnitRowSerializer(ComplianceSerializer):
     incidents_total = serializers.IntegerField()
 
 
-class MissingUnitSerializer(serializers.Serializer):
+class MissingUnitSerializer(serializers.Serializer[Any]):
     unit = serializers.CharField(source="code")
     name = serializers.CharField()
-    parent = serializers.CharField()
+    parent = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.parent
     day = serializers.DateField()
     deadline = IsoDateTimeField()
     deadline_local = IsoDateTimeField()
@@ -68,14 +73,14 @@ class MissingUnitSerializer(serializers.Serializer):
     overdue = serializers.BooleanField()
 
 
-class LevelNeedSerializer(serializers.Serializer):
+class LevelNeedSerializer(serializers.Serializer[Any]):
     level = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
     tps = serializers.IntegerField()
     police_required = serializers.IntegerField()
 
 
-class PersonnelNeedSerializer(serializers.Serializer):
+class PersonnelNeedSerializer(serializers.Serializer[Any]):
     on_duty = serializers.IntegerField()
     committed = serializers.IntegerField()
     bko = serializers.IntegerField()
@@ -84,30 +89,30 @@ class PersonnelNeedSerializer(serializers.Serializer):
     by_level = LevelNeedSerializer(many=True)
 
 
-class CategoryCountSerializer(serializers.Serializer):
+class CategoryCountSerializer(serializers.Serializer[Any]):
     category = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
     today = serializers.IntegerField()
     total = serializers.IntegerField()
     deaths = serializers.IntegerField()
     injured = serializers.IntegerField()
 
 
-class SeverityCountSerializer(serializers.Serializer):
+class SeverityCountSerializer(serializers.Serializer[Any]):
     severity = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
     today = serializers.IntegerField()
     total = serializers.IntegerField()
 
 
-class IncidentSummarySerializer(serializers.Serializer):
+class IncidentSummarySerializer(serializers.Serializer[Any]):
     today = serializers.IntegerField()
     total = serializers.IntegerField()
     by_category = CategoryCountSerializer(many=True)
     by_severity = SeverityCountSerializer(many=True)
 
 
-class LatestIncidentSerializer(serializers.Serializer):
+class LatestIncidentSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(source="pk")
     report = serializers.IntegerField(source="report_id")
     unit = serializers.CharField(source="unit.code")
@@ -118,13 +123,13 @@ class LatestIncidentSerializer(serializers.Serializer):
     report_url = serializers.CharField()
 
 
-class TrendCategorySerializer(serializers.Serializer):
+class TrendCategorySerializer(serializers.Serializer[Any]):
     category = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
     counts = serializers.ListField(child=serializers.IntegerField())
 
 
-class TrendsSerializer(serializers.Serializer):
+class TrendsSerializer(serializers.Serializer[Any]):
     days = serializers.ListField(child=serializers.CharField(), help_text="ISO dates")
     on_time = serializers.ListField(child=serializers.IntegerField())
     late = serializers.ListField(child=serializers.IntegerField())
@@ -133,7 +138,7 @@ class TrendsSerializer(serializers.Serializer):
     incidents = TrendCategorySerializer(many=True)
 
 
-class MapPostSerializer(serializers.Serializer):
+class MapPostSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
     kind = serializers.CharField()
     vulnerability = serializers.CharField()
@@ -141,7 +146,7 @@ class MapPostSerializer(serializers.Serializer):
     lng = serializers.FloatField()
 
 
-class MapIncidentSerializer(serializers.Serializer):
+class MapIncidentSerializer(serializers.Serializer[Any]):
     category = serializers.CharField()
     severity = serializers.CharField()
     place = serializers.CharField()
@@ -149,7 +154,7 @@ class MapIncidentSerializer(serializers.Serializer):
     lng = serializers.FloatField()
 
 
-class MapUnitSerializer(serializers.Serializer):
+class MapUnitSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     name = serializers.CharField()
     lat = serializers.FloatField()
@@ -163,7 +168,7 @@ class MapUnitSerializer(serializers.Serializer):
     )
 
 
-class MapSerializer(serializers.Serializer):
+class MapSerializer(serializers.Serializer[Any]):
     posts = MapPostSerializer(many=True, help_text="Empty when `aggregated`")
     every_tps = serializers.BooleanField(help_text="Points shown: every TPS below the unit")
     aggregated = serializers.BooleanField(
@@ -194,7 +199,7 @@ _WHEN_READY = (
 )
 
 
-class DashboardSerializer(serializers.Serializer):
+class DashboardSerializer(serializers.Serializer[Any]):
     operation = OperationRefSerializer(allow_null=True)
     unit = UnitRefSerializer(source="focus", allow_null=True)
     day = serializers.DateField()
@@ -215,11 +220,11 @@ class DashboardSerializer(serializers.Serializer):
     trends = TrendsSerializer(required=False)
     map = MapSerializer(required=False)
 
-    def get_each_unit_local_day(self, board) -> bool:
+    def get_each_unit_local_day(self, board: Dashboard) -> bool:
         return not board.explicit_day
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
+    def to_representation(self, instance: Dashboard) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
         if not instance.ready:
             for name in _WHEN_READY:
                 data.pop(name, None)

@@ -17,6 +17,7 @@ import hashlib
 from django.db.models import Count, F, Max, Sum
 from django.utils import timezone, translation
 
+from accounts.http import AuthenticatedRequest
 from dashboard import selectors as agg
 from operations import clock
 from operations.focus import Focus
@@ -25,7 +26,7 @@ from personnel.models import Assignment
 from reports.models import DailyReport
 
 
-def dashboard_version(request, query: Focus) -> str:
+def dashboard_version(request: AuthenticatedRequest, query: Focus) -> str:
     now = timezone.now()
     parts: list[object] = [
         request.user.pk,

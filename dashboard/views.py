@@ -1,25 +1,29 @@
 """The command-center dashboard pages: the page, its htmx-polled panels and the readiness
 panel. Thin: the focus comes from operations.focus, the numbers from dashboard.build."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from accounts.http import AuthenticatedRequest
 from dashboard.build import build, chart_payload
 from dashboard.query import resolve_query
 from dashboard.versions import dashboard_version
 from operations import focus as focus_of
 from operations import tree
+from operations.focus import Focus
 from pamilu.scoping import visible_units
 from personnel import selectors as personnel_selectors
 
 
-def _context(request: HttpRequest, query=None) -> dict:
+def _context(request: AuthenticatedRequest, query: Focus | None = None) -> dict[str, Any]:
     query = query or resolve_query(request)
     board = build(request.user, query)
     params = request.GET.copy()
@@ -33,28 +37,28 @@ def _context(request: HttpRequest, query=None) -> dict:
         "map_tile_url": settings.PAMILU_MAP_TILE_URL,
         "querystring": request.GET.urlencode(),
         "drill_query": params.urlencode(),
-        "user_zone": request.user.unit.zone_abbreviation if request.user.unit_id else "",
+        "user_zone": request.user.unit.zone_abbreviation if request.user.unit else "",
         "invalid_day": query.invalid_day,
     }
 
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     """The operation at a glance for a unit of the user's subtree, with drill-down."""
     return render(request, "dashboard/dashboard.html", _context(request))
 
 
 @login_required
 @require_GET
-def dashboard_panels(request: HttpRequest) -> HttpResponse:
+def dashboard_panels(request: AuthenticatedRequest) -> HttpResponse:
     """The dashboard's numbers as an htmx partial, polled to refresh the page. A poll whose
     `If-None-Match` holds the current version (dashboard.versions) is a 304, built from
     nothing but that version."""
     query = resolve_query(request)
     etag = f'"{dashboard_version(request, query)}"'
     if etag in request.headers.get("If-None-Match", ""):
-        response = HttpResponseNotModified()
+        response: HttpResponse = HttpResponseNotModified()
     else:
         response = render(request, "dashboard/_panels.html", _context(request, query))
     response["ETag"] = etag
@@ -67,7 +71,7 @@ READINESS_ROWS = 25
 
 @login_required
 @require_GET
-def readiness_panel(request: HttpRequest) -> HttpResponse:
+def readiness_panel(request: AuthenticatedRequest) -> HttpResponse:
     """Dashboard partial (htmx): the latest apel readiness of each unit below ?unit=."""
     query = focus_of.resolve(request, default_operation=False)
     unit, operation = focus_of.require_unit(query), query.operation

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 from django.utils import timezone
 
@@ -273,8 +274,6 @@ def _plan_day(rng: random.Random, operation, unit, day: dt.date, now: dt.datetim
 
 
 def _entry(report, actor, action: str, at: dt.datetime, changes: dict) -> AuditEntry:
-    from django.contrib.contenttypes.models import ContentType
-
     entry = AuditEntry(
         actor=actor if actor.is_active else None,
         actor_name=actor.username if actor.is_active else "sistem",

@@ -1,9 +1,12 @@
 from django import forms
 from django.contrib import admin
+from django.urls import path
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditedAdmin
 from operations import counts
+from operations.imports import import_tps
 from operations.models import (
     Event,
     Operation,
@@ -24,7 +27,7 @@ from operations.services import (
     unit_delete,
     unit_update,
 )
-from pamilu.api.admin_import import ImportForm
+from pamilu.api.admin_import import ImportForm, import_page
 from pamilu.scoping import visible_units
 
 
@@ -196,24 +199,17 @@ class PostAdmin(AuditedAdmin):
         post_delete(post=obj, by=request.user, channel="admin")
 
     def get_urls(self):
-        from django.urls import path
-
         view = self.admin_site.admin_view(self.import_view)
         return [path("import/", view, name="operations_post_import"), *super().get_urls()]
 
     def import_view(self, request):
         """Bulk import of a KPU TPS CSV (operations.imports), with the per-row report."""
-        from django.utils.translation import gettext as _
-
-        from operations.imports import import_tps
-        from pamilu.api.admin_import import import_page
-
         return import_page(
             self,
             request,
             form_class=TpsImportForm,
-            title=_("Impor TPS dari CSV KPU"),
-            help_text=_(
+            title=gettext("Impor TPS dari CSV KPU"),
+            help_text=gettext(
                 "Kolom: kode_tps, desa, kecamatan, kabupaten, dpt; opsional: nama_tps, "
                 "latitude, longitude, kerawanan, kode_satuan."
             ),

@@ -22,7 +22,7 @@ from operations import counts
 from operations.models import Operation, Post, PostKind, Unit, Vulnerability
 from pamilu.actors import Actor, ChannelName
 from pamilu.api.csvfile import ImportReport, RowError, read_rows
-from pamilu.scoping import can_write_for_unit
+from pamilu.scoping import can_write_for_unit, visible_units
 
 TPS_COLUMNS = {
     "code": ("kode_tps", "id_tps", "tps_id", "kode", "no_tps_kpu"),
@@ -137,8 +137,6 @@ def import_tps(
 
     Raises pamilu.api.csvfile.CsvFileError for a file that cannot be read at all.
     """
-    from pamilu.scoping import visible_units
-
     rows, _delimiter = read_rows(raw, columns=TPS_COLUMNS, required=TPS_REQUIRED)
     report = ImportReport(total=len(rows), only_valid=only_valid)
     unit_codes = {r["unit"] for _line, r in rows if isinstance(r, dict) and r.get("unit")}

@@ -3,27 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import connection
 from django.db.models import Q, QuerySet
 
 from operations import tree
 from operations.models import Operation, Phase, Unit
-from pamilu.scoping import sees_everything
+from pamilu.scoping import Viewer, sees_everything
 
 
-def operations_for(user) -> QuerySet[Operation]:
+def operations_for(user: Viewer | None) -> QuerySet[Operation]:
     """Operations the user takes part in: organised at or above their unit, or below it."""
     qs = Operation.objects.select_related("unit")
     if sees_everything(user):
         return qs
-    if not user.is_authenticated or user.unit_id is None:
+    if user is None or not user.is_authenticated or user.unit is None:
         return qs.none()
     unit = user.unit
     return qs.filter(Q(unit__path__in=unit.ancestor_paths()) | tree.subtree_q(unit, "unit"))
 
 
-def default_operation(user, day: dt.date | None = None) -> Operation | None:
+def default_operation(user: Viewer | None, day: dt.date | None = None) -> Operation | None:
     """The operation running on `day` (else the latest one) among the user's operations."""
     ops = operations_for(user)
     if day is not None:
@@ -110,7 +111,7 @@ def tps_requirement_by_child(operation: Operation, within: Unit) -> dict[int, di
         + tree.child_join_sql("req.unit_path")
         + " GROUP BY c.id"
     )
-    params = {"operation": operation.pk, "prefix": tree.subtree_pattern(within)}
+    params: dict[str, Any] = {"operation": operation.pk, "prefix": tree.subtree_pattern(within)}
     with connection.cursor() as cursor:
         cursor.execute(sql, params | tree.child_key_params(within))
         rows = cursor.fetchall()
@@ -126,7 +127,7 @@ def tps_requirement_by_group(
     key = tree.child_key_sql("unit_path")
     select = f"SELECT {key} AS grp_path, vulnerability, SUM(tps), SUM(police_required) "
     sql = _REQUIREMENT_GROUPS_SQL + select + "FROM req GROUP BY grp_path, vulnerability"
-    params = {"operation": operation.pk, "prefix": tree.subtree_pattern(within)}
+    params: dict[str, Any] = {"operation": operation.pk, "prefix": tree.subtree_pattern(within)}
     params |= tree.child_key_params(within)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

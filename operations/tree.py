@@ -16,10 +16,10 @@ Nothing else in pamilu spells either idea (``tests/pamilu/test_architecture.py``
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models import CharField, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import StrIndex, Substr
 
 if TYPE_CHECKING:
@@ -35,12 +35,12 @@ def _path_of(unit):
     return getattr(unit, "path", unit)
 
 
-def subtree_lookup(unit: Unit | str, field: str = "") -> dict:
+def subtree_lookup(unit: Unit | str | OuterRef, field: str = "") -> dict[str, Any]:
     """The same filter as keyword arguments (for lookups kept in a dict)."""
     return {f"{_path_lookup(field)}__startswith": _path_of(unit)}
 
 
-def subtree_q(unit: Unit | str, field: str = "") -> Q:
+def subtree_q(unit: Unit | str | OuterRef, field: str = "") -> Q:
     """A filter: the row's unit (reached by the lookup `field`, "" for a Unit itself) lies
     in `unit`'s subtree, `unit` included. `unit` may also be a path or an expression that
     yields one (``OuterRef("path")``)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 
+import redis
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import F, Max
@@ -18,8 +19,10 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django_celery_beat.models import PeriodicTask
 
 from pamilu.resilience import retry_after_seconds
+from summaries.models import Summary
 
 
 def _database() -> dict:
@@ -35,7 +38,6 @@ def _database() -> dict:
 def _redis() -> dict:
     if not settings.REDIS_URL:
         return {"ok": True, "configured": False}
-    import redis
 
     started = time.monotonic()
     client = redis.Redis.from_url(
@@ -51,8 +53,6 @@ def _redis() -> dict:
 
 
 def _beat(now) -> dict:
-    from django_celery_beat.models import PeriodicTask
-
     last = PeriodicTask.objects.filter(enabled=True).aggregate(last=Max("last_run_at"))["last"]
     max_age = settings.PAMILU_HEALTH_BEAT_MAX_AGE_SECONDS
     ok = last is not None and (now - last).total_seconds() <= max_age
@@ -60,8 +60,6 @@ def _beat(now) -> dict:
 
 
 def _stale_summaries(now) -> dict:
-    from summaries.models import Summary
-
     # Served by summary_stale_idx; the oldest build among stale rows is how long the
     # oldest stale summary has waited at most.
     oldest = (

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
+from django.views.defaults import server_error
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ class DatabaseUnavailableMiddleware:
             logger.error("database unavailable: %s", exc)
             _mark_connections_broken()
             if request.path == "/health/":
-                from pamilu.health import health
+                from pamilu.health import health  # noqa: PLC0415 - cycle: pamilu.health imports this module
 
                 return health(request)  # each dependency's state, in its own format
             return database_unavailable(request)
@@ -125,7 +126,6 @@ def handler500(request):
     if request.path.startswith("/api/"):
         body = {"status": 500, "code": "server_error", "detail": "Kesalahan server.", "errors": []}
         return JsonResponse(body, status=500)
-    from django.views.defaults import server_error
 
     return server_error(request)
 

@@ -6,6 +6,8 @@ Every view, API viewset, export and dashboard query goes through `scope` or
 
 from __future__ import annotations
 
+from typing import Any, Protocol, TypeVar
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
@@ -17,13 +19,32 @@ from pamilu.actors import SystemActor
 from pamilu.roles import Role
 from pamilu.signals import report_out_of_scope
 
+M = TypeVar("M", bound=Model)
 
-def _root_unit(user) -> Unit | None:
+
+class Viewer(Protocol):
+    """What scoping reads of a user (an accounts.models.User; the kernel does not import
+    the accounts app). Functions taking a `Viewer | None` also accept an anonymous user
+    or none at all: they check `is_authenticated` before anything else."""
+
+    @property
+    def is_authenticated(self) -> bool: ...
+    @property
+    def is_superuser(self) -> bool: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def unit_id(self) -> int | None: ...
+    @property
+    def unit(self) -> Unit | None: ...
+
+
+def _root_unit(user: Viewer) -> Unit | None:
     """The unit whose subtree the user sees, or None for nationwide administrators."""
     return user.unit
 
 
-def sees_everything(user) -> bool:
+def sees_everything(user: Viewer | SystemActor | None) -> bool:
     """Superusers, nationwide administrators (no unit) and the system's own actors."""
     if isinstance(user, SystemActor):
         return True
@@ -34,7 +55,7 @@ def sees_everything(user) -> bool:
     )
 
 
-def visible_units(user) -> QuerySet[Unit]:
+def visible_units(user: Viewer | None) -> QuerySet[Unit]:
     """Units the user may see: an operator only their own unit; others their subtree."""
     if sees_everything(user):
         return Unit.objects.all()
@@ -44,10 +65,11 @@ def visible_units(user) -> QuerySet[Unit]:
         return Unit.objects.none()
     if user.role == Role.OPERATOR:
         return Unit.objects.filter(pk=user.unit_id)
+    assert user.unit is not None  # unit_id is set
     return user.unit.subtree()
 
 
-def scope(user, queryset: QuerySet, unit_field: str = "unit") -> QuerySet:
+def scope(user: Viewer | None, queryset: QuerySet[M], unit_field: str = "unit") -> QuerySet[M]:
     """Narrow `queryset` to rows whose `unit_field` is a unit the user may see.
 
     `unit_field` is a lookup path to a Unit foreign key (e.g. "unit", "report__unit").
@@ -61,45 +83,49 @@ def scope(user, queryset: QuerySet, unit_field: str = "unit") -> QuerySet:
         return queryset.none()
     if user.role == Role.OPERATOR:
         return queryset.filter(**{f"{unit_field}_id": user.unit_id})
+    assert user.unit is not None  # unit_id is set
     return tree.in_subtree(queryset, user.unit, unit_field)
 
 
-def within(queryset: QuerySet, unit: Unit, unit_field: str = "unit") -> QuerySet:
+def within(queryset: QuerySet[M], unit: Unit, unit_field: str = "unit") -> QuerySet[M]:
     """Narrow `queryset` to `unit`'s subtree (a unit the caller found among visible_units)."""
     return tree.in_subtree(queryset, unit, unit_field)
 
 
-def get_in_scope_or_404(user, queryset: QuerySet, unit_field: str = "unit", **lookup) -> Model:
+def get_in_scope_or_404(
+    user: Viewer | None, queryset: QuerySet[M], unit_field: str = "unit", **lookup: Any
+) -> M:
     try:
         return scope(user, queryset, unit_field).get(**lookup)
-    except queryset.model.DoesNotExist:
+    except queryset.model.DoesNotExist:  # type: ignore[attr-defined]  # every model has one
         report_out_of_scope(user, queryset, **lookup)
         raise Http404 from None
 
 
-def unit_in_scope(user, unit: Unit) -> bool:
+def unit_in_scope(user: Viewer | None, unit: Unit) -> bool:
     """Whether `unit` lies within what the user may see (no query)."""
     if sees_everything(user):
         return True
     if user is None or not user.is_authenticated or user.unit_id is None:
         return False
     if user.role == Role.OPERATOR:
-        return unit.pk == user.unit_id
+        return bool(unit.pk == user.unit_id)
+    assert user.unit is not None  # unit_id is set
     return tree.is_within(unit, user.unit)
 
 
-def can_write_for_unit(user, unit: Unit) -> bool:
+def can_write_for_unit(user: Viewer | None, unit: Unit) -> bool:
     """Operators write their own unit's records; administrators anywhere in their scope."""
     if isinstance(user, SystemActor):
         return True
-    if not unit_in_scope(user, unit):
+    if user is None or not unit_in_scope(user, unit):
         return False
     if user.role == Role.OPERATOR:
-        return unit.pk == user.unit_id
+        return bool(unit.pk == user.unit_id)
     return user.role == Role.ADMIN or user.is_superuser
 
 
-def can_review_unit(user, unit: Unit) -> bool:
+def can_review_unit(user: Viewer | None, unit: Unit) -> bool:
     """Reviewers accept or return reports of units strictly below their own."""
     if isinstance(user, SystemActor):
         return True
@@ -109,7 +135,8 @@ def can_review_unit(user, unit: Unit) -> bool:
         return True
     if user.role != Role.REVIEWER or user.unit_id is None:
         return False
-    return unit.pk != user.unit_id and tree.is_within(unit, user.unit)
+    assert user.unit is not None  # unit_id is set
+    return bool(unit.pk != user.unit_id) and tree.is_within(unit, user.unit)
 
 
 def can_deploy(user, unit: Unit) -> bool:
@@ -177,11 +204,11 @@ UNIT_FIELD_OF = {
 UNSCOPED_MODELS = {"personnel.rank"}
 
 
-def narrow(user, queryset: QuerySet) -> QuerySet:
+def narrow(user: Viewer | None, queryset: QuerySet[M]) -> QuerySet[M]:
     """`queryset` narrowed to the rows `user` may name in a write (their scope).
 
     Raises LookupError for a model with no rule, so a new foreign key cannot slip by."""
-    from operations.selectors import operations_for
+    from operations.selectors import operations_for  # noqa: PLC0415 - cycle: operations.selectors imports this module
 
     label = queryset.model._meta.label_lower
     if label in UNSCOPED_MODELS:

@@ -1,9 +1,13 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.urls import path
+from django.utils.translation import gettext as _
 
 from audit.admin import AuditedAdmin
+from pamilu.api.admin_import import ImportForm, import_page
 from personnel import services as personnel_services
+from personnel.imports import import_personnel
 from personnel.models import (
     Apel,
     ApelEquipment,
@@ -51,18 +55,11 @@ class PersonnelAdmin(AuditedAdmin):
         obj.pk = person.pk
 
     def get_urls(self):
-        from django.urls import path
-
         view = self.admin_site.admin_view(self.import_view)
         return [path("import/", view, name="personnel_personnel_import"), *super().get_urls()]
 
     def import_view(self, request):
         """Bulk import of personnel from CSV (personnel.imports), with the per-row report."""
-        from django.utils.translation import gettext as _
-
-        from pamilu.api.admin_import import ImportForm, import_page
-        from personnel.imports import import_personnel
-
         return import_page(
             self,
             request,

@@ -39,7 +39,9 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from operations import tree
+from operations.models import Unit
 from personnel.count_models import DeployedCount
+from personnel.models import PostGroupMember
 
 ALL = DeployedCount.ALL_LEVELS
 _ADVISORY_KEY = 0x636F76  # "cov"
@@ -216,8 +218,6 @@ def deployment_change(*, personnel_id: int, post_id: int | None, group_id: int |
     """Before a deployment of `personnel_id` to `post_id` or `group_id` is created or
     cancelled (an event's: nothing to keep, but harmless): takes the locks and reads what
     the person and the TPS concerned contribute now."""
-    from personnel.models import PostGroupMember
-
     _lock_rows("personnel_personnel", [personnel_id])
     if post_id is not None:
         member = PostGroupMember.objects.filter(post_id=post_id).values_list("group_id", flat=True)
@@ -359,8 +359,6 @@ def _ancestor_paths(path: str) -> set[str]:
 def subtree_moved(*, old_path: str, new_path: str, **_kwargs) -> None:
     """The subtree at `old_path` now sits at `new_path`: the anchors that gained or lost it
     (old and new ancestors not in common) are recomputed."""
-    from operations.models import Unit
-
     changed = _ancestor_paths(old_path) ^ _ancestor_paths(new_path)
     if not changed:
         return

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from operations import clock, count_selectors, tree
 from operations.models import Operation, Post, Unit, Vulnerability
-from pamilu.scoping import scope
+from pamilu.scoping import Viewer, scope
 from personnel.models import (
     Apel,
     AvailableCount,
@@ -108,7 +109,7 @@ covu AS (
 """
 
 
-def _span_sql(span: tuple[dt.datetime, dt.datetime] | None, params: dict) -> str:
+def _span_sql(span: tuple[dt.datetime, dt.datetime] | None, params: dict[str, Any]) -> str:
     if span is None:
         return ""
     params["span_start"], params["span_end"] = (
@@ -118,10 +119,11 @@ def _span_sql(span: tuple[dt.datetime, dt.datetime] | None, params: dict) -> str
     return "AND d.starts_at < %(span_end)s AND d.ends_at > %(span_start)s"
 
 
-def _fetch(sql: str, params: dict) -> list[tuple]:
+def _fetch(sql: str, params: dict[str, Any] | list[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
 
 
 def coverage(
@@ -196,14 +198,14 @@ def coverage(
         _maintained_available(operation, within, total, children)
     else:
         available = _available_personnel(operation, within)
-        by_id = {row.unit.pk: row for row in children.values()}
+        by_id = {row.unit.pk: row for row in children.values() if row.unit is not None}
         for uid, count in available.items():
             if uid is None:
                 total.available = count
             elif uid in by_id:
                 by_id[uid].available = count
 
-    ordered = sorted(children.values(), key=lambda r: r.unit.path)
+    ordered = sorted(children.values(), key=lambda r: r.unit.path if r.unit else "")
     return Coverage(
         total=total, children=ordered, by_level={k: v for k, v in levels.items() if v.tps}
     )
@@ -307,7 +309,7 @@ class PostGaps:
 
     def ranges(self) -> list[tuple[dt.datetime, dt.datetime, int]]:
         """Consecutive short hours with the same number of guards, as (start, end, guards)."""
-        merged: list[list] = []
+        merged: list[list[Any]] = []
         for hour, guards in self.hours:
             if merged and merged[-1][1] == hour and merged[-1][2] == guards:
                 merged[-1][1] = hour + dt.timedelta(hours=1)
@@ -348,7 +350,7 @@ def guard_gaps(
     """Every hour in [start, end) in which a round-the-clock post below `within` has fewer
     guards on duty (deployed for the whole hour) than it needs. Two queries."""
     start = start.replace(minute=0, second=0, microsecond=0)
-    hours = []
+    hours: list[dt.datetime] = []
     at = start
     while at < end and len(hours) < MAX_GAP_HOURS:
         hours.append(at)
@@ -363,7 +365,7 @@ def guard_gaps(
         return GuardGaps(start=start, end=end, posts=[], posts_checked=len(posts))
     adapt = connection.ops.adapt_datetimefield_value
     values = ", ".join(["(%s, %s, %s)"] * len(hours))
-    params: list = []
+    params: list[Any] = []
     for index, hour in enumerate(hours):
         params += [index, adapt(hour), adapt(hour + dt.timedelta(hours=1))]
     params += [operation.pk, tree.subtree_pattern(within)]
@@ -396,7 +398,9 @@ def guard_gaps(
 # --- readiness (apel) --------------------------------------------------------------------
 
 
-def _latest_apels(within: Unit, operation: Operation | None, user=None) -> QuerySet[Apel]:
+def _latest_apels(
+    within: Unit, operation: Operation | None, user: Viewer | None = None
+) -> QuerySet[Apel]:
     newer = Apel.objects.filter(unit=OuterRef("unit")).filter(
         Q(held_at__gt=OuterRef("held_at")) | Q(held_at=OuterRef("held_at"), pk__gt=OuterRef("pk"))
     )
@@ -408,7 +412,9 @@ def _latest_apels(within: Unit, operation: Operation | None, user=None) -> Query
     return scope(user, qs) if user is not None else qs
 
 
-def latest_apels(within: Unit, operation: Operation | None = None, user=None) -> QuerySet[Apel]:
+def latest_apels(
+    within: Unit, operation: Operation | None = None, user: Viewer | None = None
+) -> QuerySet[Apel]:
     """The latest apel of each unit below `within` (and visible to `user`, when given),
     newest first, with equipment totals."""
     return (
@@ -422,7 +428,9 @@ def latest_apels(within: Unit, operation: Operation | None = None, user=None) ->
     )
 
 
-def readiness_totals(within: Unit, operation: Operation | None = None, user=None) -> dict[str, int]:
+def readiness_totals(
+    within: Unit, operation: Operation | None = None, user: Viewer | None = None
+) -> dict[str, int]:
     """Strength summed over the latest apel of each unit below `within` (one query)."""
     totals = _latest_apels(within, operation, user).aggregate(
         units=Count("pk"), total=Sum("total"), present=Sum("present")

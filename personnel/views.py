@@ -85,7 +85,6 @@ def _context(request, unit, operation, **extra) -> dict:
         "operations": operations_for(request.user).order_by("-start_date"),
         "can_deploy": scoping.can_deploy(request.user, unit),
         "base_query": base_query,
-        "filter_query": base_query,  # pagination links; a page with more filters overrides it
         **extra,
     }
 
@@ -129,12 +128,6 @@ def deployment_list(request: HttpRequest) -> HttpResponse:
                 page=page,
                 query=query,
                 day=day,
-                filter_query=_query(
-                    unit=unit.code,
-                    operation=operation.code if operation else "",
-                    day=day.isoformat() if day else "",
-                    q=query,
-                ),
                 today=clock.local_date(unit),
             ),
         )
@@ -459,7 +452,7 @@ def apel_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def roster_pdf(request: HttpRequest) -> HttpResponse:
     """The duty roster of a local day for a unit, as PDF (who, where, when, rank, NRP)."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 - heavy (WeasyPrint, Pango): loaded only when a roster PDF is asked for
 
     unit, operation, day = _focus(request)
     day = day or clock.local_date(unit)

@@ -19,6 +19,7 @@ from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.response import Response
 
 from audit.models import Channel
+from audit.services import entries_for
 from pamilu.api.pagination import CappedCountPagination
 from pamilu.api.parsers import UPLOAD_PARSERS
 from pamilu.api.schema import ConfirmWarningsErrorSerializer
@@ -263,8 +264,6 @@ class ReportViewSet(
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def audit(self, request, pk=None):
         """The report's audit trail, oldest first (read-only)."""
-        from audit.services import entries_for
-
         entries = entries_for(self.get_object()).order_by("at", "id")
         return Response(AuditEntrySerializer(entries, many=True).data)
 

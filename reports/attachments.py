@@ -20,7 +20,7 @@ from reports.models import Attachment, DailyReport
 
 def _locked_editable(report: DailyReport) -> DailyReport:
     """The report's row locked, if it is a draft or returned; else ReportStateError."""
-    from reports.services import EDITABLE, ReportStateError
+    from reports.services import EDITABLE, ReportStateError  # noqa: PLC0415 - cycle: reports.services re-exports this module's services
 
     locked = DailyReport.objects.select_for_update().get(pk=report.pk)
     if locked.status not in EDITABLE:
@@ -83,7 +83,7 @@ def _human_size(size: int) -> str:
 @transaction.atomic
 def attachment_add(*, report: DailyReport, by: Actor, channel: ChannelName, upload) -> Attachment:
     """Attach a photo or PDF to a draft or returned report, under a server-chosen name."""
-    from reports.services import _check_writer
+    from reports.services import _check_writer  # noqa: PLC0415 - cycle: reports.services re-exports this module's services
 
     _check_writer(by, report.unit)
     mime, extension = attachment_check(upload)
@@ -111,7 +111,7 @@ def attachment_add(*, report: DailyReport, by: Actor, channel: ChannelName, uplo
 
 @transaction.atomic
 def attachment_remove(*, attachment: Attachment, by: Actor, channel: ChannelName) -> None:
-    from reports.services import _check_writer
+    from reports.services import _check_writer  # noqa: PLC0415 - cycle: reports.services re-exports this module's services
 
     report = attachment.report
     _check_writer(by, report.unit)

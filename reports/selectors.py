@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
 from audit.services import entries_for
-from pamilu.scoping import get_in_scope_or_404, scope
+from pamilu.scoping import Viewer, get_in_scope_or_404, scope
 from reports.models import (
     ActivityKind,
     Attachment,
@@ -40,12 +40,12 @@ API_ORDERS = {
 }
 
 
-def reports_for(user) -> QuerySet[DailyReport]:
+def reports_for(user: Viewer | None) -> QuerySet[DailyReport]:
     """Reports the user may see, with what a list row shows (no query per row)."""
     return scope(user, DailyReport.objects.select_related("unit", "operation"))
 
 
-def reports_with_items(user) -> QuerySet[DailyReport]:
+def reports_with_items(user: Viewer | None) -> QuerySet[DailyReport]:
     """Reports with their activities, incidents and attachments prefetched."""
     return reports_for(user).prefetch_related(
         Prefetch("activities", ReportActivity.objects.select_related("task_force")),
@@ -55,12 +55,12 @@ def reports_with_items(user) -> QuerySet[DailyReport]:
     )
 
 
-def report_in_scope(user, pk) -> DailyReport:
+def report_in_scope(user: Viewer | None, pk: int | str) -> DailyReport:
     """One report the user may see, else 404 (never confirms that it exists)."""
     return get_in_scope_or_404(user, reports_with_items(user), pk=pk)
 
 
-def review_queue(user, *, flag: str = "") -> QuerySet[DailyReport]:
+def review_queue(user: Viewer, *, flag: str = "") -> QuerySet[DailyReport]:
     """Submitted reports of the units strictly below the reviewer's own, oldest day first,
     with their flags; `flag` keeps those carrying that flag."""
     qs = reports_for(user).filter(status=ReportStatus.SUBMITTED).prefetch_related("flags")
@@ -71,11 +71,11 @@ def review_queue(user, *, flag: str = "") -> QuerySet[DailyReport]:
     return qs.order_by(*QUEUE_ORDER)
 
 
-def attachments_for(user) -> QuerySet[Attachment]:
+def attachments_for(user: Viewer | None) -> QuerySet[Attachment]:
     return scope(user, Attachment.objects.select_related("report__unit"), "report__unit")
 
 
-def incidents_for(user) -> QuerySet[Incident]:
+def incidents_for(user: Viewer | None) -> QuerySet[Incident]:
     return scope(user, Incident.objects.select_related("unit", "operation", "post"))
 
 
@@ -111,7 +111,7 @@ def _label(name: str) -> str:
         return str(TRAIL_LABELS[name])
     for model in (DailyReport, Incident, ReportActivity):
         try:
-            return str(model._meta.get_field(name).verbose_name)
+            return str(model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]  # a concrete field
         except FieldDoesNotExist:
             continue
     return name

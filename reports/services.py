@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from audit.services import record
+from audit.services import _plain, record
 from operations import clock
 from operations.models import Operation, Unit
 from pamilu.actors import Actor, ChannelName, user_of
@@ -159,8 +159,6 @@ def _report_state(report: DailyReport) -> dict[str, Any]:
 
 
 def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    from audit.services import _plain
-
     before, after = _plain(before), _plain(after)
     return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
 

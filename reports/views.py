@@ -82,7 +82,6 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "flag": flag,
             "flags": FlagCode.choices,
-            "query_string": f"flag={flag}" if flag else "",
         },
     )
 

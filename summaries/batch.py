@@ -46,7 +46,7 @@ def _period(summary: Summary, cache: dict):
 def rebuild(ids: list[int]) -> int:
     """Bring the given summaries up to date if they are (still) stale. Returns how many
     were rebuilt."""
-    from summaries import services  # services queues this module's callers' tasks
+    from summaries import services  # noqa: PLC0415 - cycle: services queues the tasks that call this module
 
     with transaction.atomic():
         done, later = _rebuild_together(ids)
@@ -187,7 +187,7 @@ def _swap_all(ready, accs, buckets) -> list[tuple[Summary, object]]:
 
 def _write(built, marks_only, dirty) -> None:
     """Everything in bulk: summaries, sums, the replaced parts, the dirty marks."""
-    from summaries.services import content_hash
+    from summaries.services import content_hash  # noqa: PLC0415 - cycle: services queues the tasks that call this module
 
     now = timezone.now()
     changed, acc_texts = [], {}

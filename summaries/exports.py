@@ -26,7 +26,7 @@ def filename(summary: Summary, extension: str) -> str:
 
 
 def render_pdf(summary: Summary) -> bytes:
-    from weasyprint import CSS, HTML  # heavy import, only when a PDF is asked for
+    from weasyprint import CSS, HTML  # noqa: PLC0415 - heavy (WeasyPrint, Pango): loaded only when a PDF is asked for
 
     html = render_to_string(
         "summaries/pdf.html",

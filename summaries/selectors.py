@@ -10,7 +10,7 @@ from django.utils import timezone
 from operations import tree
 from operations.models import Operation, Unit, UnitKind
 from operations.selectors import reporting_units
-from pamilu.scoping import scope
+from pamilu.scoping import Viewer, scope
 from reports.models import DailyReport
 from summaries import periods
 from summaries.content import REPORTED
@@ -21,7 +21,7 @@ from summaries.models import Notice, PeriodKind, Summary
 LOOKBACK_DAYS = 3
 
 
-def summaries_for(user) -> QuerySet[Summary]:
+def summaries_for(user: Viewer | None) -> QuerySet[Summary]:
     """Summaries of the units the user may see (pamilu.scoping)."""
     return scope(
         user, Summary.objects.select_related("operation", "unit", "phase"), unit_field="unit"
@@ -68,7 +68,7 @@ def summarised_units(operation: Operation) -> QuerySet[Unit]:
     return operation.unit.subtree().filter(is_active=True).filter(Exists(below))
 
 
-def _without_daily(units: QuerySet[Unit], operation: Operation, day: dt.date):
+def _without_daily(units: QuerySet[Unit], operation: Operation, day: dt.date) -> QuerySet[Unit]:
     built = Summary.objects.filter(
         operation=operation,
         unit=OuterRef("pk"),
@@ -114,15 +114,15 @@ def due_national(now: dt.datetime | None = None) -> list[tuple[int, int, str]]:
     return due
 
 
-def open_notices_for(user) -> QuerySet[Notice]:
+def open_notices_for(user: Viewer | None) -> QuerySet[Notice]:
     """Open reminders and escalations addressed to the user's unit."""
-    if not user.is_authenticated or user.unit_id is None:
+    if user is None or not user.is_authenticated or user.unit_id is None:
         return Notice.objects.none()
     return Notice.objects.filter(recipient_unit_id=user.unit_id, acknowledged_at__isnull=True)
 
 
-def notices_for(user) -> QuerySet[Notice]:
-    if not user.is_authenticated or user.unit_id is None:
+def notices_for(user: Viewer | None) -> QuerySet[Notice]:
+    if user is None or not user.is_authenticated or user.unit_id is None:
         return Notice.objects.none()
     return Notice.objects.filter(recipient_unit_id=user.unit_id).select_related(
         "unit", "operation", "acknowledged_by"

@@ -250,7 +250,7 @@ def mark_stale_for_report(*, report: DailyReport, by: Actor, channel: ChannelNam
 
 def enqueue_rebuild(ids: list[int]) -> None:
     """Queue a rebuild; never fails the caller (the user's work is already committed)."""
-    from summaries import tasks
+    from summaries import tasks  # noqa: PLC0415 - cycle: tasks imports this module
 
     try:
         # A short delay coalesces a burst of transitions (evening submissions) into one
@@ -264,7 +264,7 @@ def enqueue_rebuild(ids: list[int]) -> None:
 
 def rebuild_stale(*, by: Actor, channel: ChannelName, limit: int = 500) -> int:
     """Rebuild stale summaries (oldest period first). Returns how many were rebuilt."""
-    from summaries import batch
+    from summaries import batch  # noqa: PLC0415 - cycle: batch imports this module
 
     return batch.rebuild(selectors.stale_summary_ids(limit=limit))
 

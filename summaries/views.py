@@ -52,7 +52,6 @@ def summary_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(unit__name__icontains=filters["q"])
     qs = qs.order_by("-through", "period_kind", "unit__path", "-period_start")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
     return render(
         request,
         "summaries/list.html",
@@ -61,7 +60,6 @@ def summary_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "operations": operations,
             "kinds": PeriodKind.choices,
-            "query_string": query,
         },
     )
 
@@ -103,7 +101,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "summaries/notices.html",
-        {"page": page, "show_all": show_all, "query_string": "all=1" if show_all else ""},
+        {"page": page, "show_all": show_all},
     )
 
 

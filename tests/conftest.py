@@ -8,18 +8,20 @@ Mabes (WIB)
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 from django.conf import settings
 from rest_framework.test import APIClient
 
 from accounts.models import Role
 from operations.models import PolresType, TimeZone, UnitKind
 from tests import builders
-from tests.api_clients import token_client
+from tests.builders import token_client
 
 
 @pytest.fixture(autouse=True)
@@ -77,10 +79,6 @@ def pytest_report_header(config):
 def demo_clock():
     """Demo data is anchored on 'today': keep a test that loads it twice on one day
     (noon WIB, far from any zone's midnight), whenever the suite runs."""
-    import datetime as dt
-
-    import time_machine
-
     with time_machine.travel(dt.datetime(2026, 11, 24, 5, 0, tzinfo=dt.UTC), tick=True):
         yield
 

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from operations.tree import subtree_q
+
 
 class TimeZone(models.TextChoices):
     WIB = "Asia/Jakarta", _("WIB (UTC+7)")
@@ -55,8 +57,6 @@ PATH_SEPARATOR = "/"
 class UnitQuerySet(models.QuerySet):
     def subtree_of(self, unit: Unit, *, include_self: bool = True) -> UnitQuerySet:
         """Every unit below `unit` in one indexed prefix query (materialized path)."""
-        from operations.tree import subtree_q
-
         qs = self.filter(subtree_q(unit))
         return qs if include_self else qs.exclude(pk=unit.pk)
 

@@ -14,14 +14,16 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from pamilu.api.csvfile import CsvFileError
 from pamilu.errors import NeedsConfirmation, StateError
+from pamilu.signals import report_out_of_scope
 
 
 def _flatten(detail, prefix: str = "") -> list[dict]:
@@ -116,8 +118,6 @@ def _too_large() -> PayloadTooLarge:
 
 def _report_out_of_scope(context) -> None:
     """A detail route's 404 for a record that exists outside the user's scope: audit it."""
-    from pamilu.signals import report_out_of_scope
-
     view, request = context.get("view"), context.get("request")
     if view is None or request is None or not hasattr(view, "get_queryset"):
         return
@@ -164,10 +164,7 @@ def exception_handler(exc, context):
 def handler404(request, exception):
     """A URL under /api/ that matches no route answers in the API's error format too."""
     if request.path.startswith("/api/"):
-        from django.http import JsonResponse
-
         body = {"status": 404, "code": "not_found", "detail": "Tidak ditemukan.", "errors": []}
         return JsonResponse(body, status=404)
-    from django.views.defaults import page_not_found
 
     return page_not_found(request, exception)

@@ -7,6 +7,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.filters import OrderingFilter
 
+from pamilu.scoping import visible_units, within
+
 
 class StableOrderingFilter(OrderingFilter):
     def filter_queryset(self, request, queryset, view):
@@ -32,7 +34,6 @@ class SubtreeFilter(django_filters.NumberFilter):
     def filter(self, qs, value):
         if value in (None, ""):
             return qs
-        from pamilu.scoping import visible_units, within
 
         unit = visible_units(self.parent.request.user).filter(pk=value).first()
         if unit is None:

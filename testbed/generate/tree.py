@@ -7,6 +7,7 @@ import random
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
+from django.db import connection
 
 from operations.models import (
     Operation,
@@ -158,8 +159,6 @@ def load_units(scale: float, seed: int) -> int:
 
 
 def _fetch_ids(codes: list[str]) -> list[tuple[str, int]]:
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT code, id FROM operations_unit WHERE code = ANY(%s)", [codes])
         return cursor.fetchall()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import ApiToken, Role
 from accounts.services import password_changed, token_issue, user_access_changed
 from audit.models import AuditEntry
-from tests.api_clients import token_client
+from tests.builders import token_client
 
 T0 = dt.datetime(2026, 11, 24, 1, 0, tzinfo=dt.UTC)
 

@@ -18,7 +18,8 @@ from audit.models import AuditBlock, AuditEntry
 from audit.receivers import OUT_OF_SCOPE_PER_HOUR
 from audit.services import record
 from pamilu import actors
-from tests.api_clients import token_client
+from tests import builders
+from tests.builders import report, token_client
 
 LATER = timezone.now() + dt.timedelta(days=1)
 
@@ -92,8 +93,6 @@ def test_database_refuses_update_and_delete_of_entries(personas):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL trigger")
 def test_database_lets_a_deleted_actor_become_null_and_nothing_else(personas, tree):
-    from tests import builders
-
     temp = builders.user("operator", tree.labuan, "sementara")
     entry = record(actor=temp, channel="system", action="test.y", obj=tree.labuan, unit=tree.labuan)
     temp.delete()  # ON DELETE SET NULL: the one UPDATE allowed
@@ -180,8 +179,6 @@ def test_verify_notices_a_deleted_entry(personas):
 
 
 def test_out_of_scope_access_is_recorded_and_capped(personas, operation, tree):
-    from tests.summaries.builders import report
-
     other = report(operation, tree.nusaniwe, dt.date(2024, 2, 6), by=personas.admin)
     api = token_client(personas.kapolsek_a)
     for _ in range(OUT_OF_SCOPE_PER_HOUR + 5):

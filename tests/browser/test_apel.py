@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from personnel.models import Apel
 from tests import builders
-from tests.personnel.helpers import restore_ranks_after_module
+from tests.builders import restore_ranks_after_module
 
 PHONE = {"width": 390, "height": 844}
 WALL = {"width": 1920, "height": 1080}

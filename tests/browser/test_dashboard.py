@@ -13,7 +13,6 @@ from operations.models import Vulnerability
 from operations.selectors import reporting_units
 from reports.models import DailyReport, ReportStatus
 from tests import builders
-from tests.dashboard import dashboard_data as make
 
 WALL = {"width": 1920, "height": 1080}
 
@@ -57,17 +56,21 @@ def test_command_center_sees_database_counts_and_drills_to_polsek(
         (tree.sinjai_utara, "-5.12", "120.25"),
         (tree.labuan, "-6.38", "105.83"),
     ]:
-        make.tps(operation, unit, Vulnerability.KURANG_RAWAN, 3, lat=Decimal(lat), lng=Decimal(lng))
-        make.tps(operation, unit, Vulnerability.RAWAN, 1, lat=Decimal(lat), lng=Decimal(lng))
-    make.assignments(operation, tree.sirimau, 6, bko=2, home=tree.ambon)
+        builders.tps(
+            operation, unit, Vulnerability.KURANG_RAWAN, 3, lat=Decimal(lat), lng=Decimal(lng)
+        )
+        builders.tps(operation, unit, Vulnerability.RAWAN, 1, lat=Decimal(lat), lng=Decimal(lng))
+    builders.assignments(operation, tree.sirimau, 6, bko=2, home=tree.ambon)
     for back in range(1, 8):  # a week of history for the trend charts
         for unit in (tree.sirimau, tree.nusaniwe, tree.ambon, tree.labuan):
             day = clock.local_date(unit) - dt.timedelta(days=back)
-            make.report(operation, unit, day, late=back % 3 == 0, on_duty=10 + back, by=by)
-    sirimau = make.report(
-        operation, tree.sirimau, clock.local_date(tree.sirimau), on_duty=25, by=by
+            builders.report(
+                operation, unit, day, late=back % 3 == 0, personnel_on_duty=10 + back, by=by
+            )
+    sirimau = builders.report(
+        operation, tree.sirimau, clock.local_date(tree.sirimau), personnel_on_duty=25, by=by
     )
-    make.incident(
+    builders.incident(
         sirimau,
         category="unjuk_rasa",
         severity="kuning",
@@ -75,15 +78,19 @@ def test_command_center_sees_database_counts_and_drills_to_polsek(
         latitude=Decimal("-3.69"),
         longitude=Decimal("128.18"),
     )
-    make.report(operation, tree.ambon, clock.local_date(tree.ambon), late=True, on_duty=40, by=by)
-    make.report(
+    builders.report(
+        operation, tree.ambon, clock.local_date(tree.ambon), late=True, personnel_on_duty=40, by=by
+    )
+    builders.report(
         operation,
         tree.nusaniwe,
         clock.local_date(tree.nusaniwe),
         status=ReportStatus.DRAFT,
         by=by,
     )
-    make.report(operation, tree.pandeglang, clock.local_date(tree.pandeglang), on_duty=30, by=by)
+    builders.report(
+        operation, tree.pandeglang, clock.local_date(tree.pandeglang), personnel_on_duty=30, by=by
+    )
     expected = _expected_compliance(operation)
     assert expected == {"on_time": 2, "late": 1, "missing": 4}
     for polda, lat, lng in [(tree.maluku, -3.6, 128.2), (tree.sulsel, -5.1, 119.4), (tree.banten, -6.1, 106.1)]:  # fmt: skip

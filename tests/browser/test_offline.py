@@ -16,11 +16,14 @@ import time
 from pathlib import Path
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.signals import request_started
 from django.utils import timezone
 from PIL import Image
 
-from audit.models import AuditEntry
+from audit.models import AuditEntry, Channel
+from operations import clock
+from reports import services
 from reports.models import Attachment, DailyReport, IdempotencyKey
 from tests import builders
 
@@ -370,8 +373,6 @@ def queue_offline(context, page, live_server, summary: str) -> None:
 def test_queued_report_waits_for_sign_in_and_a_503_then_arrives_once(
     transactional_db, live_server, phone, login, personas, op
 ):
-    from django.contrib.sessions.models import Session
-
     context = phone()
     page = context.new_page()
     page.on("dialog", lambda dialog: dialog.accept())
@@ -413,10 +414,6 @@ def test_queued_report_waits_for_sign_in_and_a_503_then_arrives_once(
 def test_queued_report_already_sent_from_another_device_is_shown_not_overwritten(
     transactional_db, live_server, phone, login, personas, op
 ):
-    from audit.models import Channel
-    from operations import clock
-    from reports import services
-
     context = phone()
     page = context.new_page()
     page.on("dialog", lambda dialog: dialog.accept())

@@ -6,7 +6,7 @@ import pytest
 
 from pamilu import actors
 from summaries import services
-from tests.summaries.conftest import D, daily, make_scenario
+from tests.builders.summaries import D, daily, make_scenario
 
 pytestmark = pytest.mark.browser
 

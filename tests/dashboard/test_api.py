@@ -2,12 +2,10 @@
 
 import pytest
 
-from tests.dashboard.test_views import clock, day_of_reports  # noqa: F401 - fixtures
-
 URL = "/api/v1/dashboard/"
 
 
-def test_api_compliance_rows_and_missing_for_polda_user(client, personas, day_of_reports):  # noqa: F811
+def test_api_compliance_rows_and_missing_for_polda_user(client, personas, day_of_reports):
     client.force_login(personas.command_center)
     data = client.get(URL).json()
     assert data["unit"]["code"] == "POLDA-MALUKU"
@@ -40,7 +38,7 @@ def test_api_compliance_rows_and_missing_for_polda_user(client, personas, day_of
     assert data["incidents"]["today"] == 1
 
 
-def test_api_drill_down_to_polres_by_id(client, personas, tree, day_of_reports):  # noqa: F811
+def test_api_drill_down_to_polres_by_id(client, personas, tree, day_of_reports):
     client.force_login(personas.national)
     data = client.get(URL, {"unit": tree.ambon.pk}).json()
     assert [u["code"] for u in data["breadcrumb"]] == ["MABES", "POLDA-MALUKU", "POLRESTA-AMBON"]
@@ -52,7 +50,7 @@ def test_api_drill_down_to_polres_by_id(client, personas, tree, day_of_reports):
     }
 
 
-def test_api_explicit_day(client, personas, day_of_reports):  # noqa: F811
+def test_api_explicit_day(client, personas, day_of_reports):
     client.force_login(personas.national)
     data = client.get(URL, {"day": "2024-02-01"}).json()
     assert data["each_unit_local_day"] is False
@@ -62,13 +60,13 @@ def test_api_explicit_day(client, personas, day_of_reports):  # noqa: F811
 
 @pytest.mark.outsider("api-dashboard")
 @pytest.mark.parametrize("unit", ["POLDA-MALUKU", "POLSEK-SIRIMAU", "MABES"])
-def test_api_unit_outside_scope_is_404(client, personas, day_of_reports, unit):  # noqa: F811
+def test_api_unit_outside_scope_is_404(client, personas, day_of_reports, unit):
     client.force_login(personas.outsider)
     assert client.get(URL, {"unit": unit}).status_code == 404
 
 
 @pytest.mark.outsider("api-dashboard")
-def test_api_outsider_default_sees_only_own_subtree(client, personas, day_of_reports):  # noqa: F811
+def test_api_outsider_default_sees_only_own_subtree(client, personas, day_of_reports):
     client.force_login(personas.outsider)
     data = client.get(URL).json()
     assert data["compliance"]["total"] == 2
@@ -78,7 +76,7 @@ def test_api_outsider_default_sees_only_own_subtree(client, personas, day_of_rep
 
 
 @pytest.mark.outsider("api-dashboard")
-def test_api_operator_limited_to_own_unit(client, personas, day_of_reports):  # noqa: F811
+def test_api_operator_limited_to_own_unit(client, personas, day_of_reports):
     client.force_login(personas.kapolsek_a)
     assert client.get(URL, {"unit": "POLRESTA-AMBON"}).status_code == 404
     data = client.get(URL).json()
@@ -86,12 +84,12 @@ def test_api_operator_limited_to_own_unit(client, personas, day_of_reports):  # 
     assert data["compliance"]["total"] == 1
 
 
-def test_api_unreadable_day_is_400(client, personas, day_of_reports):  # noqa: F811
+def test_api_unreadable_day_is_400(client, personas, day_of_reports):
     client.force_login(personas.national)
     response = client.get(URL, {"day": "2024-02-31"})
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "day"
 
 
-def test_api_requires_authentication(client, day_of_reports):  # noqa: F811
+def test_api_requires_authentication(client, day_of_reports):
     assert client.get(URL).status_code in (401, 403)

@@ -9,7 +9,8 @@ import pytest
 import time_machine
 
 from reports import services
-from tests.dashboard.test_views import FEB1, NOW, _rows, clock, day_of_reports  # noqa: F401
+from tests.builders.dashboard import FEB1, NOW
+from tests.dashboard.test_views import _rows
 
 URL = "/dashboard/panels/"
 pytestmark = pytest.mark.usefixtures("day_of_reports")

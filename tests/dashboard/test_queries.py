@@ -12,7 +12,6 @@ from dashboard import selectors as board
 from operations.models import Unit, UnitKind, Vulnerability
 from reports.models import ReportStatus
 from tests import builders
-from tests.dashboard import dashboard_data as make
 
 NOW = dt.datetime(2024, 2, 1, 5, 0, tzinfo=dt.UTC)  # 14:00 WIT
 DAY = dt.date(2024, 2, 1)
@@ -36,20 +35,20 @@ def _grow(tree, operation, by, start: int, stop: int) -> None:
             latitude=Decimal("-3.3"),
             longitude=Decimal("128.9"),
         )
-        make.tps(operation, polsek, Vulnerability.KURANG_RAWAN, 3)
-        make.assignments(operation, polsek, 2, bko=1, home=polres)
+        builders.tps(operation, polsek, Vulnerability.KURANG_RAWAN, 3, lat=-3.7, lng=128.2)
+        builders.assignments(operation, polsek, 2, bko=1, home=polres)
         if i % 5 == 0:
             continue
-        report = make.report(
+        report = builders.report(
             operation,
             polsek,
             DAY - dt.timedelta(days=i % 2),
             status=ReportStatus.SUBMITTED,
             late=i % 3 == 0,
-            on_duty=10,
+            personnel_on_duty=10,
             by=by,
         )
-        make.incident(report, category="gangguan")
+        builders.incident(report, category="gangguan")
 
 
 def _count(client, url, params) -> int:

@@ -4,8 +4,6 @@
 import pytest
 import yaml  # PyYAML comes with drf-spectacular
 
-from tests.dashboard.test_views import clock, day_of_reports  # noqa: F401 - fixtures
-
 
 @pytest.fixture
 def schema(client, personas):
@@ -67,7 +65,7 @@ def test_coverage_and_guard_gaps_responses_are_typed(schema):
     }
 
 
-def test_dashboard_json_validates_against_its_schema(client, personas, schema, day_of_reports):  # noqa: F811
+def test_dashboard_json_validates_against_its_schema(client, personas, schema, day_of_reports):
     client.force_login(personas.command_center)
     data = client.get("/api/v1/dashboard/").json()
     board = _response(schema, "/api/v1/dashboard/")

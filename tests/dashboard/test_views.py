@@ -8,52 +8,11 @@ import datetime as dt
 from dataclasses import asdict
 
 import pytest
-import time_machine
 
 from dashboard import selectors as board
 from operations.models import Vulnerability
-from reports.models import ReportStatus
-from tests.dashboard import dashboard_data as make
-
-NOW = dt.datetime(2024, 2, 1, 16, 30, tzinfo=dt.UTC)
-FEB1, FEB2 = dt.date(2024, 2, 1), dt.date(2024, 2, 2)
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def day_of_reports(tree, operation, personas, clock):
-    """Each reporting unit (Polres and Polsek) in one state for its own today."""
-    by = personas.admin
-    r = {
-        # Maluku (WIT, today = 2 Feb)
-        "sirimau": make.report(operation, tree.sirimau, FEB2, on_duty=30, by=by),
-        "sirimau_yesterday": make.report(operation, tree.sirimau, FEB1, late=True, by=by),
-        "nusaniwe_draft": make.report(
-            operation, tree.nusaniwe, FEB2, status=ReportStatus.DRAFT, on_duty=99, by=by
-        ),
-        "ambon": make.report(
-            operation, tree.ambon, FEB2, status=ReportStatus.RETURNED, on_duty=50, by=by
-        ),
-        # Sulsel (WITA, today = 2 Feb): Polres Sinjai only sent yesterday's.
-        "sinjai_yesterday": make.report(operation, tree.sinjai, FEB1, on_duty=7, by=by),
-        "sinjai_utara": make.report(
-            operation, tree.sinjai_utara, FEB2, late=True, on_duty=20, by=by
-        ),
-        # Banten (WIB, today = 1 Feb): Polsek Labuan sent nothing.
-        "pandeglang": make.report(
-            operation, tree.pandeglang, FEB1, status=ReportStatus.ACCEPTED, on_duty=40, by=by
-        ),
-    }
-    make.incident(r["sirimau"], category="kejahatan", severity="merah")
-    make.incident(r["sirimau_yesterday"], category="laka_lantas")
-    make.incident(r["nusaniwe_draft"], category="kejahatan")  # a draft: not counted
-    make.incident(r["pandeglang"], category="unjuk_rasa", severity="kuning")
-    return r
+from tests import builders
+from tests.builders.dashboard import FEB1, FEB2
 
 
 def _get(client, user, **params):
@@ -260,8 +219,6 @@ def test_operator_cannot_open_another_units_dashboard(client, personas, day_of_r
 
 @pytest.mark.outsider("dashboard")
 def test_operation_outside_users_operations_is_404(client, personas, tree, day_of_reports):
-    from tests import builders
-
     banten_only = builders.operation(tree.banten, code="op-banten")
     client.force_login(personas.command_center)
     assert client.get("/dashboard/", {"operation": banten_only.code}).status_code == 404
@@ -284,12 +241,14 @@ def test_header_shows_phase_day_number_and_days_to_vote(client, personas, day_of
 
 
 def test_personnel_committed_and_required_by_level(client, personas, tree, operation, clock):
-    make.assignments(operation, tree.sirimau, 5, bko=2, home=tree.maluku)
-    make.assignments(operation, tree.ambon, 3)
-    make.assignments(operation, tree.labuan, 4)  # outside Maluku
-    make.tps(operation, tree.sirimau, Vulnerability.KURANG_RAWAN, 9)  # 2-8: 4
-    make.tps(operation, tree.nusaniwe, Vulnerability.RAWAN, 3)  # 2-2: 4
-    make.tps(operation, tree.labuan, Vulnerability.RAWAN, 10)  # outside
+    builders.assignments(operation, tree.sirimau, 5, bko=2, home=tree.maluku)
+    builders.assignments(operation, tree.ambon, 3)
+    builders.assignments(operation, tree.labuan, 4)  # outside Maluku
+    builders.tps(
+        operation, tree.sirimau, Vulnerability.KURANG_RAWAN, 9, lat=-3.7, lng=128.2
+    )  # 2-8: 4
+    builders.tps(operation, tree.nusaniwe, Vulnerability.RAWAN, 3, lat=-3.7, lng=128.2)  # 2-2: 4
+    builders.tps(operation, tree.labuan, Vulnerability.RAWAN, 10, lat=-3.7, lng=128.2)  # outside
     response = _get(client, personas.command_center, unit="POLRESTA-AMBON")
     personnel = response.context["personnel"]
     assert (personnel["committed"], personnel["bko"]) == (8, 2)
@@ -310,12 +269,14 @@ def test_personnel_committed_and_required_by_level(client, personas, tree, opera
 def test_map_above_polres_sends_one_marker_per_unit_not_points(
     client, personas, tree, operation, clock
 ):
-    make.tps(operation, tree.sirimau, Vulnerability.KURANG_RAWAN, 9)
-    make.tps(operation, tree.nusaniwe, Vulnerability.RAWAN, 3)
-    make.tps(operation, tree.ambon, Vulnerability.SANGAT_RAWAN, 2)
+    builders.tps(operation, tree.sirimau, Vulnerability.KURANG_RAWAN, 9, lat=-3.7, lng=128.2)
+    builders.tps(operation, tree.nusaniwe, Vulnerability.RAWAN, 3, lat=-3.7, lng=128.2)
+    builders.tps(operation, tree.ambon, Vulnerability.SANGAT_RAWAN, 2, lat=-3.7, lng=128.2)
     tree.ambon.latitude, tree.ambon.longitude = -3.69, 128.18
     tree.ambon.save(update_fields=["latitude", "longitude"])
-    make.incident(make.report(operation, tree.sirimau, FEB2, by=personas.admin), category="bencana")
+    builders.incident(
+        builders.report(operation, tree.sirimau, FEB2, by=personas.admin), category="bencana"
+    )
     client.force_login(personas.command_center)
     data = client.get("/api/v1/dashboard/").json()["map"]  # Polda Maluku: above Polres
     assert (data["aggregated"], data["every_tps"], data["posts"], data["incidents"]) == (

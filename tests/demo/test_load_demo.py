@@ -1,9 +1,11 @@
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from demo.accounts import DEMO_PASSWORD, LOGINS
 from operations.models import Operation, Post, Unit
+from personnel.models import Assignment
 
 pytestmark = pytest.mark.usefixtures("demo_clock")
 
@@ -46,7 +48,6 @@ def test_demo_has_the_real_places_in_three_zones(db):
     assert omb.task_forces.filter(level="mabes").count() == 9
     levels = set(Post.objects.filter(kind="tps").values_list("vulnerability", flat=True))
     assert levels == {"kurang_rawan", "rawan", "sangat_rawan", "khusus"}
-    from personnel.models import Assignment
 
     assert Assignment.objects.filter(is_bko=True).exists()
 
@@ -63,9 +64,6 @@ def test_every_demo_login_works(client, db):
 
 
 def test_load_demo_refuses_production_without_flag(db, settings):
-    import pytest
-    from django.core.management.base import CommandError
-
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG=true"):
         call_command("load_demo")

@@ -1,8 +1,10 @@
+import datetime as dt
 import io
 
 import pytest
 from django.core.management import call_command
 
+from operations import clock
 from operations.models import Event, Operation, Unit
 from operations.selectors import voting_day
 from personnel.models import Apel, Deployment
@@ -28,9 +30,6 @@ def test_demo_has_deployments_clash_events_gap_and_apel(db):
     assert national.total.uncovered_tps > polres.total.uncovered_tps
     # The warehouse is one guard short in the last night shift before voting day.
     vote = voting_day(sim)
-    import datetime as dt
-
-    from operations import clock
 
     start = clock.day_start(ambon, vote - dt.timedelta(days=2))
     gaps = guard_gaps(sim, ambon, start, start + dt.timedelta(days=2))

@@ -4,9 +4,11 @@ import time
 from django.db.models import Count
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from demo import reports as demo
 from demo.operations import DemoContext
 from operations.models import Unit
+from reports import rules
 from reports.models import DailyReport, Incident, ReportActivity
 
 
@@ -21,8 +23,6 @@ def _load(timings: dict | None = None) -> DemoContext:
 
 
 def _counts():
-    from audit.models import AuditEntry
-
     return (
         DailyReport.objects.count(),
         ReportActivity.objects.count(),
@@ -63,8 +63,6 @@ def test_demo_reports_cover_two_weeks_three_zones_and_every_state(db):
 
 def test_demo_reports_meet_the_sending_rules(db):
     """Every report the demo shows as sent could have been sent under reports.rules."""
-    from reports import rules
-
     ctx = _load()
     sent = (
         DailyReport.objects.filter(operation=ctx.simulation)

@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from audit.services import entries_for
 from operations.models import TimeZone, Unit, UnitKind
-from operations.services import unit_create, unit_update
+from operations.services import post_create, post_update, unit_create, unit_update
 from pamilu import actors
 from tests import builders
 
@@ -116,8 +117,6 @@ def test_unit_cannot_move_below_itself(tree):
 
 
 def test_unit_create_is_audited(tree):
-    from audit.services import entries_for
-
     unit = unit_create(
         code="POLSEK-BAGUALA",
         name="Polsek Baguala",
@@ -144,9 +143,6 @@ def test_security_pattern_required_police_rounds_up_groups(operation):
 
 
 def test_post_update_audits_the_diff(tree, operation):
-    from audit.services import entries_for
-    from operations.services import post_create, post_update
-
     post = post_create(
         operation=operation,
         unit=tree.sirimau,

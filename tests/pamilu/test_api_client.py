@@ -21,7 +21,7 @@ import httpx
 import pytest
 import time_machine
 
-from tests.api_clients import token_client
+from tests.builders import token_client
 from tests.reports.conftest import DAY, NOON
 
 GENERATOR = Path(sys.executable).with_name("openapi-python-client")

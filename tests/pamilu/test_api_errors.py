@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
+from rest_framework.throttling import UserRateThrottle
 
 from pamilu.api.csvfile import CsvFileError
 from pamilu.api.errors import exception_handler
@@ -41,8 +42,6 @@ def test_validation_errors_list_each_field_and_reason(api, personas, tree):
 
 
 def test_user_throttle_answers_429_with_retry_after(api, personas, monkeypatch):
-    from rest_framework.throttling import UserRateThrottle
-
     monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "1/hour"})
     monkeypatch.setattr(
         UserRateThrottle, "cache_format", f"throttle-test-{uuid.uuid4().hex}-%(scope)s-%(ident)s"

@@ -6,16 +6,23 @@
   operations/focus.py;
 - a sent report is defined only in reports/models.py;
 - the direction of imports is held by lint-imports (pyproject.toml, run by scripts/test);
-  here only that the contract exists and names its exceptions.
+  here only that the contract exists and names its exceptions;
+- the tests take shared data from one builders package (tests/builders/) and never import
+  from a conftest; the lists have one pagination partial.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 import tomllib
 from pathlib import Path
 
 import pytest
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework import relations, serializers
+
+from pamilu.api.serializers import ScopedSerializerMixin
 
 ROOT = Path(__file__).resolve().parents[2]
 THIS = Path(__file__).resolve()
@@ -208,10 +215,7 @@ def test_api_modules_let_service_errors_through_to_the_handler():
 
 
 def _scoped_serializers_missing() -> list[str]:
-    from rest_framework import relations, serializers
-
-    import pamilu.urls  # noqa: F401 - imports every API module
-    from pamilu.api.serializers import ScopedSerializerMixin
+    import pamilu.urls  # noqa: F401, PLC0415 - imports every API module, after Django is set up
 
     project = {p.parts[0] for p in (q.relative_to(ROOT) for q in _python_files())}
     found, stack = [], [serializers.Serializer]
@@ -240,8 +244,6 @@ def test_every_serializer_naming_a_record_derives_from_the_scoped_base(db):
 
 @pytest.mark.django_db
 def test_schema_offers_json_bodies_only_except_uploads():
-    from drf_spectacular.generators import SchemaGenerator
-
     schema = SchemaGenerator(api_version="v1").get_schema(request=None, public=True)
     bodies = {
         (path, method): set(operation["requestBody"]["content"])
@@ -257,3 +259,80 @@ def test_schema_offers_json_bodies_only_except_uploads():
     }
     assert wrong == {}
     assert set(bodies) >= UPLOADS
+
+
+# --- the tests' own structure ---------------------------------------------------------------
+
+
+def _conftest_imports(source: str) -> list[str]:
+    """The modules a source imports that are conftests (absolute or relative)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            names = [node.module or ""]
+            if node.module is None or node.level:  # from . import conftest
+                names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            continue
+        found += [n for n in names if n.split(".")[-1] == "conftest"]
+    return found
+
+
+def test_no_test_module_imports_from_a_conftest():
+    """Fixtures come from conftests by name; shared makers and scenario days from
+    tests/builders (a conftest is pytest's, imported twice if a test imports it too)."""
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in (ROOT / "tests").rglob("*.py")
+        for name in _conftest_imports(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "from tests.reports.conftest import DAY",
+        "from .conftest import token_client",
+        "from . import conftest",
+        "import tests.api.conftest",
+    ],
+)
+def test_the_conftest_check_catches_the_old_imports(line):
+    assert _conftest_imports(line)
+
+
+def test_builders_are_one_package():
+    assert (ROOT / "tests/builders/__init__.py").is_file()
+    assert not (ROOT / "tests/builders.py").exists()
+    strays = sorted(
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "tests").rglob("*.py")
+        if p.stem in {"builders", "helpers", "dashboard_data"} and p.parent.name != "builders"
+    )
+    assert strays == []
+
+
+PAGINATION_MARKUP = re.compile(r"class=\"pagination\b|page\.(next|previous)_page_number")
+
+
+def test_one_pagination_partial():
+    """Every paginated list includes templates/includes/pagination.html; no template writes
+    its own page links (they dropped the list's filters)."""
+    templates = ROOT / "templates"
+    writers = sorted(
+        p.relative_to(templates).as_posix()
+        for p in templates.rglob("*.html")
+        if PAGINATION_MARKUP.search(p.read_text(encoding="utf-8"))
+    )
+    assert writers == ["includes/pagination.html"]
+    paginated = sorted(
+        p.relative_to(templates).as_posix()
+        for p in templates.rglob("*.html")
+        if "page.object_list" in p.read_text(encoding="utf-8")
+    )
+    assert paginated  # the lists
+    for name in paginated:
+        assert '{% include "includes/pagination.html" %}' in (templates / name).read_text(), name

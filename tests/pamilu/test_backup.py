@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from audit import sealing
 from audit.models import AuditEntry
+from audit.services import record
 from reports.models import Attachment, DailyReport
+from tests.builders import report
 from tests.servers import pg_tool, run
-from tests.summaries.builders import report
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,8 +44,6 @@ def fresh_database():
 def test_backup_restores_reports_files_and_a_verifying_audit_chain(
     transactional_db, personas, operation, tree, tmp_path, fresh_database
 ):
-    from audit.services import record
-
     reports = [
         report(operation, unit, dt.date(2024, 2, 6), by=personas.admin)
         for unit in (tree.sirimau, tree.nusaniwe, tree.labuan)

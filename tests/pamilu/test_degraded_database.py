@@ -13,7 +13,7 @@ import pytest
 from django.db import connections
 from django.test import Client
 
-from tests.api_clients import token_client
+from tests.builders import token_client
 from tests.servers import PostgresCluster, pg_tool, run
 
 

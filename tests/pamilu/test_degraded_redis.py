@@ -24,9 +24,9 @@ from summaries import tasks as summary_tasks
 from summaries.content import build_content
 from summaries.models import Summary
 from tests import builders
-from tests.api_clients import token_client
+from tests.builders import token_client
+from tests.builders.summaries import D, make_scenario
 from tests.servers import RedisServer
-from tests.summaries.conftest import D, make_scenario
 
 UNITS = [
     "mabes",

@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from pamilu.scoping import can_review_unit, get_in_scope_or_404, scope, visible_units
@@ -34,8 +35,6 @@ def test_administrator_sees_everything(personas, tree):
 
 
 def test_anonymous_sees_nothing(db):
-    from django.contrib.auth.models import AnonymousUser
-
     assert visible_units(AnonymousUser()).count() == 0
 
 

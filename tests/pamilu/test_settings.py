@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import redis
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
@@ -19,8 +20,6 @@ def test_suite_runs_on_postgresql_when_database_url_set(db):
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL not set")
 def test_redis_reachable_when_redis_url_set():
-    import redis
-
     client = redis.Redis.from_url(os.environ["REDIS_URL"])
     assert client.ping() is True
 

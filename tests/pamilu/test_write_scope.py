@@ -20,6 +20,7 @@ import pkgutil
 import pytest
 from django import forms
 from django.test import RequestFactory
+from django.urls import resolve
 from rest_framework import relations, serializers
 from rest_framework.exceptions import ValidationError
 
@@ -28,8 +29,8 @@ from operations.models import Event, Post, PostKind, SecurityPattern, TaskForce,
 from personnel.models import Deployment, PostGroup
 from reports.models import DailyReport
 from tests import builders
+from tests.builders import assigned, load_ranks, token_client, warrant
 from tests.pamilu.test_routes import walk
-from tests.personnel.helpers import assigned, load_ranks, warrant
 
 APPS = [
     "accounts",
@@ -130,8 +131,6 @@ def write_serializers(user) -> dict[str, type]:
     found: dict[str, type] = {}
     seen_views = set()
     for path, _name in walk():
-        from django.urls import resolve
-
         try:
             match = resolve(path)
         except Exception:  # noqa: S112 (sample paths that no longer resolve)
@@ -264,8 +263,6 @@ def test_every_form_refuses_references_out_of_scope(personas, maluku, who):
 
 def test_incident_naming_a_post_out_of_scope_is_a_400_naming_the_field(personas, maluku):
     """Failure 5: a Banten operator attached a Maluku TPS to an incident."""
-    from tests.api_clients import token_client
-
     operator = builders.user(Role.OPERATOR, personas.outsider_operator.unit, "op.labuan.2")
     national = maluku["operations.post"].operation
     national.reporting_kinds = [UnitKind.POLSEK]

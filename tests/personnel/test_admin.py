@@ -5,7 +5,7 @@ from operations.models import Vulnerability
 from pamilu import actors
 from personnel.models import Deployment, Personnel, Rank
 from personnel.services import apel_record, deployment_create
-from tests.personnel.helpers import assigned, at, tps
+from tests.builders import assigned, at, tps
 
 
 def _form(assignment, post, start, end):

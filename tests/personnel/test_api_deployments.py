@@ -6,8 +6,7 @@ from operations.models import Event, EventKind, Vulnerability
 from pamilu import actors
 from personnel.models import Apel, Deployment
 from personnel.services import deployment_create
-from tests.api_clients import token_client
-from tests.personnel.helpers import assigned, at, tps, warehouse
+from tests.builders import assigned, at, token_client, tps, warehouse
 
 
 @pytest.fixture

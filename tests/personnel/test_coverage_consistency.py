@@ -29,7 +29,7 @@ from operations.models import Post, PostKind, Unit, Vulnerability
 from personnel import coverage_counts, selectors, services
 from personnel.models import Assignment, DeployedCount, Deployment, PostGroup
 from tests import builders
-from tests.personnel.helpers import assigned, at, tps, warrant
+from tests.builders import assigned, at, tps, warrant
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -3,7 +3,7 @@ import pytest
 from audit.models import AuditEntry
 from pamilu.api.csvfile import CsvFileError
 from personnel.imports import import_personnel
-from personnel.models import Personnel
+from personnel.models import Personnel, Rank, RankGroup
 from tests import builders
 
 HEADER = "nrp,nama,pangkat,kode_satuan,jabatan\n"
@@ -34,14 +34,10 @@ def test_import_personnel_valid_file(personas, tree):
 
 
 def _rank_exists(name):
-    from personnel.models import Rank
-
     return Rank.objects.filter(name__iexact=name).exists()
 
 
 def _a_civil_rank():
-    from personnel.models import Rank, RankGroup
-
     return Rank.objects.filter(group=RankGroup.PNS).first().code
 
 

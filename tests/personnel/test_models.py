@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from pamilu import actors
@@ -136,8 +137,6 @@ def test_person_assigned_once_per_operation(tree, operation):
 
 
 def test_ranks_restored_after_flush(transactional_db):
-    from django.core.management import call_command
-
     call_command("flush", interactive=False, verbosity=0)
     assert Rank.objects.filter(code="BRIPDA").exists()
     assert Rank.objects.count() == 22 + 17

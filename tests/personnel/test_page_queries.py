@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from operations.models import Vulnerability
 from personnel.services import deployment_create, post_group_create
-from tests.api.conftest import token_client
-from tests.personnel.helpers import assigned, at, tps, warehouse
+from tests.builders import assigned, at, token_client, tps, warehouse
 
 KR = Vulnerability.KURANG_RAWAN
 

@@ -1,3 +1,4 @@
+import json
 import random
 import time
 from collections import Counter
@@ -13,9 +14,9 @@ from pamilu import actors
 from personnel import plotting, services_plotting
 from personnel.models import Assignment, Deployment, Personnel, PostGroup, Rank
 from personnel.selectors import coverage
-from personnel.services import deployment_create
+from personnel.services import deployment_cancel, deployment_create
 from tests import builders
-from tests.personnel.helpers import assigned, at, tps, warrant
+from tests.builders import assigned, at, tps, warrant
 
 SPAN = (at(13, 22), at(14, 10))  # voting day, 07:00-19:00 WIT
 MIX = [
@@ -240,7 +241,6 @@ def test_confirm_refuses_plan_against_the_pattern(tree, operation):
     polres = _generated_polres(tree, operation, police=40, bko=0)
     proposal = plotting.propose(operation, polres, *SPAN)
     group = proposal.staffed[0]
-    import json
 
     plan = json.dumps([{"posts": group.post_ids, "staff": group.assignment_ids[:1]}])
     with pytest.raises(ValidationError, match="pola"):
@@ -259,7 +259,6 @@ def test_confirm_refuses_tps_outside_polres(tree, operation):
     polres = _generated_polres(tree, operation, police=4, bko=0)
     outside = tps(operation, tree.labuan, Vulnerability.SANGAT_RAWAN, 1)
     person = assigned(operation, polres)
-    import json
 
     plan = json.dumps([{"posts": [outside[0].pk], "staff": [person.pk]}])
     with pytest.raises(ValidationError):
@@ -276,8 +275,6 @@ def test_confirm_refuses_tps_outside_polres(tree, operation):
 
 
 def test_cancelling_a_groups_last_deployment_frees_its_tps(tree, operation):
-    from personnel.services import deployment_cancel
-
     polres = _generated_polres(tree, operation, police=40, bko=0)
     proposal = plotting.propose(operation, polres, *SPAN)
     services_plotting.plotting_confirm(

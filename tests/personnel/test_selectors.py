@@ -10,7 +10,7 @@ from personnel.models import Apel
 from personnel.selectors import coverage, guard_gaps, latest_apels, readiness_totals, roster
 from personnel.services import apel_record, deployment_create, post_group_create
 from tests import builders
-from tests.personnel.helpers import assigned, at, tps, warehouse
+from tests.builders import assigned, at, tps, warehouse
 
 KR, R, SR = Vulnerability.KURANG_RAWAN, Vulnerability.RAWAN, Vulnerability.SANGAT_RAWAN
 

@@ -11,7 +11,8 @@ from pamilu.api.csvfile import CsvFileError
 from personnel.imports import deployments_import
 from personnel.models import Apel, Deployment
 from personnel.services import apel_record, deployment_cancel, deployment_create
-from tests.personnel.helpers import assigned, at, load_ranks, restore_ranks_after_module, tps
+from tests import builders
+from tests.builders import assigned, at, load_ranks, restore_ranks_after_module, tps
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="exclusion constraint exists on PostgreSQL only"
@@ -189,8 +190,6 @@ def _race(work) -> list:
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_two_racing_requests_exactly_one_wins(ranks, tree):
-    from tests import builders
-
     operation = builders.operation(tree.mabes)
     assignment = assigned(operation, tree.sirimau, name="Budi Santoso")
     posts = tps(operation, tree.sirimau, Vulnerability.RAWAN, 2)
@@ -218,8 +217,6 @@ def test_two_racing_requests_exactly_one_wins(ranks, tree):
 @pytest.mark.django_db(transaction=True)
 def test_two_racing_raw_inserts_database_lets_one_win(ranks, tree):
     """Without the service's lock, two connections inserting at once: the constraint decides."""
-    from tests import builders
-
     operation = builders.operation(tree.mabes)
     assignment = assigned(operation, tree.sirimau)
     posts = tps(operation, tree.sirimau, Vulnerability.RAWAN, 2)

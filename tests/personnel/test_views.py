@@ -7,9 +7,9 @@ from pypdf import PdfReader
 
 from operations.models import Event, EventKind, Vulnerability
 from pamilu import actors
-from personnel.models import Apel, Deployment
+from personnel.models import Deployment
 from personnel.services import apel_record, deployment_create
-from tests.personnel.helpers import assigned, at, tps, warehouse
+from tests.builders import assigned, at, tps, warehouse
 
 KR, R = Vulnerability.KURANG_RAWAN, Vulnerability.RAWAN
 
@@ -95,7 +95,6 @@ def test_command_center_may_not_deploy(client, personas, tree, operation, data):
     "personnel:events",
     "personnel:apels",
     "personnel:apel_create",
-    "readiness_panel",
 )
 @pytest.mark.parametrize("persona", ["outsider", "outsider_operator", "kapolsek_b"])
 def test_outsider_gets_404_for_ambon_units(client, personas, tree, operation, data, persona):
@@ -110,12 +109,10 @@ def test_outsider_gets_404_for_ambon_units(client, personas, tree, operation, da
         "personnel:events",
         "personnel:apels",
         "personnel:apel_create",
-        "readiness_panel",
     ]:
         assert client.get(reverse(name) + _q(tree.sirimau, operation)).status_code == 404, name
     plotting = reverse("personnel:plotting") + _q(tree.ambon, operation)
     assert client.get(plotting).status_code == 404
-    assert client.get(reverse("readiness_panel") + f"?unit={tree.ambon.pk}").status_code == 404
 
 
 @pytest.mark.outsider("personnel:deployment_delete")
@@ -337,75 +334,6 @@ def test_events_page_counts_deployed(client, personas, tree, operation, data):
     response = client.get(reverse("personnel:events") + _q(tree.ambon, operation))
     (row,) = response.context["page"].object_list
     assert (row.name, row.deployed, row.personnel_required) == ("Kampanye akbar", 1, 2)
-
-
-def test_apel_form_records_and_panel_shows_it(client, personas, tree, operation):
-    client.force_login(personas.kapolsek_a)
-    url = reverse("personnel:apel_create") + _q(tree.sirimau, operation)
-    bad = client.post(
-        url, {"kind": "kesiapan", "held_at": "2024-02-13T07:00", "total": 30, "present": 20}
-    )
-    assert "total" in bad.context["form"].errors
-    assert 'value="20"' in bad.content.decode()
-    response = client.post(
-        url,
-        {
-            "kind": "kesiapan",
-            "held_at": "2024-02-13T07:00",
-            "total": 30,
-            "present": 26,
-            "sick": 2,
-            "permit": 1,
-            "awol": 1,
-            "r2_ready": 5,
-            "r2_not_ready": 1,
-            "ht_ready": 12,
-        },
-    )
-    assert response.status_code == 302
-    apel = Apel.objects.get()
-    assert (apel.present, apel.sick, apel.held_at) == (26, 2, at(12, 22))
-    client.force_login(personas.command_center)
-    panel = client.get(
-        reverse("readiness_panel") + f"?unit={tree.maluku.code}&operation={operation.code}"
-    )
-    body = panel.content.decode()
-    assert "26/30" in body and "Polsek-Sirimau" in body
-    assert "17/18" in body  # equipment ready / counted
-    by_id = client.get(reverse("readiness_panel") + f"?unit={tree.ambon.pk}")
-    assert "26/30" in by_id.content.decode()
-
-
-def test_readiness_panel_query_count_constant(
-    client, personas, tree, operation, django_assert_num_queries
-):
-    apel_record(
-        operation=operation,
-        unit=tree.sirimau,
-        held_at=at(1, 0),
-        strength={"total": 1, "present": 1},
-        by=actors.SYSTEM,
-        channel="system",
-    )
-    client.force_login(personas.national)
-    url = reverse("readiness_panel") + f"?unit={tree.mabes.code}"
-    client.get(url)
-    with django_assert_num_queries(7) as one:
-        client.get(url)
-    for unit in [tree.nusaniwe, tree.labuan, tree.sinjai_utara, tree.ambon]:
-        for day in (1, 2):
-            apel_record(
-                operation=operation,
-                unit=unit,
-                held_at=at(day, 0),
-                strength={"total": 2, "present": 1, "sick": 1},
-                equipment=[{"item": "r4", "ready": 1}],
-                by=actors.SYSTEM,
-                channel="system",
-            )
-    with django_assert_num_queries(len(one.captured_queries)):
-        response = client.get(url)
-    assert len(response.context["latest"]) == 5
 
 
 def test_apel_and_event_lists_query_count_constant(

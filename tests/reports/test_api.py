@@ -2,16 +2,19 @@ import datetime as dt
 import threading
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from audit.models import AuditEntry
+from accounts.models import Role
+from audit.models import AuditEntry, Channel
+from reports import services
 from reports.models import DailyReport, IdempotencyKey
 from tests import builders
-from tests.api_clients import token_client
-from tests.reports.conftest import DAY, NOON
+from tests.builders import token_client
+from tests.builders.reports import DAY, NOON
 
 REPORTS = "/api/v1/reports/"
 OUTSIDERS = ["kapolsek_b", "outsider", "outsider_operator"]
@@ -170,8 +173,6 @@ def test_api_incidents_are_scoped(api, op, frozen, persona):
 
 
 def test_api_report_list_query_count_does_not_grow(api, personas, op, tree, frozen):
-    from accounts.models import Role
-
     api("kapolsek_a").post(REPORTS, _body(op), format="json")
     client = api("reviewer")
 
@@ -312,12 +313,6 @@ def test_frozen_clock_is_the_one_the_api_uses(api, op, frozen):
 def test_api_incident_and_attachment_lists_query_count_does_not_grow(
     api, personas, op, tree, frozen, path
 ):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from accounts.models import Role
-    from audit.models import Channel
-    from reports import services
-
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
     def add(user):

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEntry
 from reports.models import DailyReport, Incident, ReportStatus
-from tests.reports.conftest import DAY
+from tests.builders.reports import DAY
 from tests.reports.test_api import REPORTS, _body, token_client
 
 # Per report, created and sent with one activity and one incident, by token: token and

@@ -36,8 +36,8 @@ from pamilu import actors
 from personnel.models import Assignment
 from reports import facts, services
 from reports.models import DailyReport
-from tests.dashboard import dashboard_data
-from tests.reports.conftest import DAY, NOON
+from tests import builders
+from tests.builders.reports import DAY, NOON
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -152,7 +152,7 @@ class World:
 
     def assignment_issue(self, rng):
         unit, home = rng.choice(self.polsek), rng.choice(self.polres)
-        dashboard_data.assignments(
+        builders.assignments(
             self.op,
             Unit.objects.get(pk=unit),
             rng.randint(1, 3),

@@ -16,7 +16,7 @@ from reports import corrections
 from reports.models import Attachment, Correction, Incident, ReportStatus
 from summaries import services as summary_services
 from summaries.models import Summary
-from tests.summaries.builders import report
+from tests.builders import report
 
 D = dt.date(2024, 2, 6)
 
@@ -28,7 +28,7 @@ def _accepted_with_incident(operation, tree, personas):
         D,
         by=personas.admin,
         status=ReportStatus.ACCEPTED,
-        personnel=5,
+        personnel_on_duty=5,
         incidents=[{"category": "kejahatan", "severity": "kuning", "deaths": 1}],
     )
     summary_services.build_for_day(

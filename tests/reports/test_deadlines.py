@@ -11,7 +11,7 @@ from accounts.models import Role
 from audit.models import Channel
 from reports import services
 from tests import builders
-from tests.reports.conftest import FULL
+from tests.builders.reports import FULL
 
 D = dt.date(2024, 2, 14)
 NEXT = D + dt.timedelta(days=1)

@@ -14,8 +14,8 @@ from operations import services as unit_services
 from pamilu import actors
 from reports import fact_selectors, facts, services
 from reports.models import DailyReport, Incident
+from tests.builders.reports import DAY, NOON
 from tests.reports import incident_oracle as oracle
-from tests.reports.conftest import DAY, NOON
 
 WEB = Channel.WEB
 

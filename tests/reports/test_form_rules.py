@@ -14,7 +14,7 @@ from audit.models import Channel
 from reports import services
 from reports.models import DailyReport
 from tests import builders
-from tests.reports.conftest import DAY, FULL
+from tests.builders.reports import DAY, FULL
 from tests.reports.test_views import _form_data
 
 WEB = Channel.WEB

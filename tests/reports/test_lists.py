@@ -15,7 +15,7 @@ from django.urls import reverse
 from pamilu.paging import CappedPaginator
 from reports import selectors
 from reports.models import SENT_STATUSES, DailyReport, ReportStatus
-from tests.dashboard import dashboard_data as make
+from tests import builders
 from tests.reports.test_api import REPORTS, token_client
 
 START = dt.date(2024, 1, 10)
@@ -30,7 +30,7 @@ def many(tree, op, personas):
         for i, unit in enumerate([tree.sirimau, tree.nusaniwe, tree.ambon, tree.labuan]):
             status = ReportStatus.DRAFT if (d + i) % 5 == 0 else statuses[(d + i) % 3]
             rows.append(
-                make.report(
+                builders.report(
                     op, unit, START + dt.timedelta(days=d), status=status, by=personas.admin
                 )
             )
@@ -120,12 +120,12 @@ def test_api_orders_are_the_index_orders(personas, many, ordering):
 def test_list_pages_query_count_is_the_same_for_one_and_many(
     client, personas, tree, op, route, django_assert_num_queries
 ):
-    make.report(op, tree.sirimau, START, by=personas.admin)
+    builders.report(op, tree.sirimau, START, by=personas.admin)
     client.force_login(personas.reviewer)
     with CaptureQueriesContext(connection) as one:
         client.get(reverse(route))
     for d in range(1, 40):
-        make.report(op, tree.nusaniwe, START + dt.timedelta(days=d), by=personas.admin)
+        builders.report(op, tree.nusaniwe, START + dt.timedelta(days=d), by=personas.admin)
     with django_assert_num_queries(len(one.captured_queries)):
         assert client.get(reverse(route)).status_code == 200
 
@@ -133,12 +133,12 @@ def test_list_pages_query_count_is_the_same_for_one_and_many(
 def test_api_list_query_count_is_the_same_for_one_and_many(
     personas, tree, op, django_assert_num_queries
 ):
-    make.report(op, tree.sirimau, START, by=personas.admin)
+    builders.report(op, tree.sirimau, START, by=personas.admin)
     client = token_client(personas.reviewer)
     with CaptureQueriesContext(connection) as one:
         client.get(REPORTS)
     for d in range(1, 60):
-        make.report(op, tree.nusaniwe, START + dt.timedelta(days=d), by=personas.admin)
+        builders.report(op, tree.nusaniwe, START + dt.timedelta(days=d), by=personas.admin)
     with django_assert_num_queries(len(one.captured_queries)):
         assert len(client.get(REPORTS).json()["results"]) == 50
 

@@ -14,7 +14,7 @@ from personnel.services import assignment_add, warrant_issue
 from reports import limits, rules, services
 from reports.models import DailyReport, ReportFlag
 from tests import builders
-from tests.reports.conftest import DAY, FULL
+from tests.builders.reports import DAY, FULL
 from tests.reports.test_api import REPORTS, _body
 
 WEB = Channel.WEB

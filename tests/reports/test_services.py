@@ -7,7 +7,7 @@ from audit.models import AuditEntry, Channel
 from audit.services import entries_for
 from reports import services
 from reports.models import DailyReport, Incident, ReportStatus
-from tests.reports.conftest import DAY, NOON
+from tests.builders.reports import DAY, NOON
 
 WEB = Channel.WEB
 

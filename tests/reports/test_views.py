@@ -5,9 +5,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import Role
 from audit.models import AuditEntry
 from reports.models import DailyReport, ReportStatus
-from tests.reports.conftest import DAY
+from tests import builders
+from tests.builders.reports import DAY
 
 OBJECT_ROUTES = [
     "reports:detail",
@@ -163,7 +165,6 @@ def test_detail_shows_the_audit_trail_in_the_viewers_zone(client, personas, make
     html = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
     assert "report.submit" in html
     assert "14 Feb 2024 12:00:00 WIT" in html  # 03:00 UTC seen from Ambon
-    from tests import builders
 
     national = builders.user("admin", None, "root", is_superuser=True)
     client.force_login(national)
@@ -250,9 +251,6 @@ def _queries(client, url) -> int:
 
 @pytest.mark.parametrize("route", ["reports:list", "reports:queue"])
 def test_list_pages_query_count_does_not_grow(client, personas, make_report, op, tree, route):
-    from accounts.models import Role
-    from tests import builders
-
     make_report(personas.kapolsek_a, status="submitted")
     client.force_login(personas.reviewer)
     one = _queries(client, reverse(route))

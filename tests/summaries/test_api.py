@@ -7,8 +7,9 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from pamilu import actors
+from summaries import services
 from summaries.models import Notice, NoticeKind
-from tests.summaries.conftest import D, daily
+from tests.builders.summaries import D, daily
 
 
 @pytest.fixture
@@ -77,8 +78,6 @@ def test_notice_api_acknowledge_only_by_recipient(api, operation, tree, personas
 def test_summary_api_list_query_count_does_not_grow(
     api, scenario, operation, tree, personas, django_assert_num_queries
 ):
-    from summaries import services
-
     api.force_authenticate(personas.national)
     services.build_for_day(
         operation=operation, unit=tree.mabes, day=D, by=actors.TASKS, channel="system"

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import re
+from pathlib import Path
 
 from django.urls import reverse
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 
+from operations.models import Operation, Unit
 from pamilu import actors
-from tests.summaries.conftest import daily
+from pamilu.exports import csv_writer, xlsx_append
+from summaries import services
+from tests.builders.summaries import D, daily
 
 
 def _page_totals(client, pk) -> dict[str, int]:
@@ -76,10 +81,6 @@ FORMULAS = ['=HYPERLINK("http://contoh.invalid","klik")', "+62 811", "-1+2", "@S
 
 def test_xlsx_writes_formula_like_unit_names_as_text(client, tree, built, personas):
     """Failure 7: a unit name starting with "=" was written as a live formula."""
-    from operations.models import Unit
-    from summaries import services
-    from tests.summaries.conftest import D
-
     for unit, name in zip([tree.maluku, tree.sulsel, tree.banten], FORMULAS, strict=False):
         Unit.objects.filter(pk=unit.pk).update(name=name)
     services.build_for_day(
@@ -97,18 +98,10 @@ def test_xlsx_writes_formula_like_unit_names_as_text(client, tree, built, person
 
 
 def built_operation():
-    from operations.models import Operation
-
     return Operation.objects.get()
 
 
 def test_formula_helper_covers_every_prefix_in_xlsx_and_csv():
-    import csv
-
-    from openpyxl import Workbook
-
-    from pamilu.exports import csv_writer, xlsx_append
-
     sheet = Workbook().active
     xlsx_append(sheet, [*FORMULAS, "\rx", "biasa", -5, 3.5])
     assert [c.data_type for c in sheet[1]] == ["s"] * 7 + ["n", "n"]
@@ -120,8 +113,6 @@ def test_formula_helper_covers_every_prefix_in_xlsx_and_csv():
 
 def test_every_spreadsheet_export_goes_through_the_helper():
     """Any module that builds a workbook or a CSV writer uses pamilu.exports."""
-    from pathlib import Path
-
     root = Path(__file__).resolve().parents[2]
     offenders = []
     for app in [

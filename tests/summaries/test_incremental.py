@@ -10,14 +10,14 @@ from unittest import mock
 import pytest
 from django.db import transaction
 
+from accounts.models import User
 from operations.models import UnitKind
 from pamilu import actors
 from reports.models import DailyReport, Incident, ReportActivity, ReportStatus
 from summaries import accumulate, parts, periods, services, tasks
 from summaries.models import DirtyUnit, PeriodKind, Summary, SummaryPart, SummaryState
-from tests import builders as base_builders
-from tests.summaries import builders
-from tests.summaries.conftest import D
+from tests import builders
+from tests.builders.summaries import D
 
 NEXT = D + dt.timedelta(days=1)
 
@@ -144,7 +144,7 @@ def test_incremental_rebuild_updates_the_next_days_comparison(
         )
     assert row("personnel")["previous"] == 16
     # The next day reports (on time) more than day D: the comparison turns to naik.
-    builders.report(operation, tree.sinjai, NEXT, by=tree_admin(), personnel=20)
+    builders.report(operation, tree.sinjai, NEXT, by=tree_admin(), personnel_on_duty=20)
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         services.mark_stale_for_report(
             report=DailyReport.objects.get(unit=tree.sinjai, report_date=NEXT),
@@ -165,8 +165,6 @@ def test_incremental_rebuild_updates_the_next_days_comparison(
 
 
 def tree_admin():
-    from accounts.models import User
-
     return User.objects.get(username="admin")
 
 
@@ -175,7 +173,7 @@ def test_report_after_through_marks_to_date_summaries_without_rebuilding_them(
 ):
     weekly = Summary.objects.get(unit=tree.mabes, period_kind=PeriodKind.WEEKLY)
     content = weekly.content
-    report = builders.report(operation, tree.sinjai, NEXT, by=tree_admin(), personnel=3)
+    report = builders.report(operation, tree.sinjai, NEXT, by=tree_admin(), personnel_on_duty=3)
     with (
         mock.patch("summaries.services.build_full", wraps=services.build_full) as full,
         mock.patch("summaries.services.build_incremental") as incremental,
@@ -211,7 +209,7 @@ def test_incremental_notable_list_refills_beyond_its_limit(
 
 
 def _polsek_with_reports(operation, polres, n, days, by, start):
-    units = [base_builders.unit(f"POLSEK-X{start + i}", UnitKind.POLSEK, polres) for i in range(n)]
+    units = [builders.unit(f"POLSEK-X{start + i}", UnitKind.POLSEK, polres) for i in range(n)]
     for unit in units:
         for day in days:
             builders.report(
@@ -219,8 +217,8 @@ def _polsek_with_reports(operation, polres, n, days, by, start):
                 unit,
                 day,
                 by=by,
-                personnel=4,
-                activities=[("patroli", 1, 2)],
+                personnel_on_duty=4,
+                activities=[{"kind": "patroli", "count": 1, "personnel": 2}],
                 incidents=[{"category": "gangguan", "severity": "kuning"}],
             )
     return units
@@ -241,7 +239,7 @@ def test_incremental_rebuild_query_count_does_not_grow_with_units_or_days(
     )
 
     def late_report_then_rebuild(unit):
-        report = builders.report(operation, unit, D, by=by, personnel=7, late=True)
+        report = builders.report(operation, unit, D, by=by, personnel_on_duty=7, late=True)
         with mock.patch("summaries.services.enqueue_rebuild"):
             services.mark_stale_for_report(report=report, by=actors.SYSTEM, channel="system")
         stale = Summary.objects.select_related("operation__unit", "unit", "phase").get(
@@ -261,7 +259,7 @@ def test_incremental_rebuild_query_count_does_not_grow_with_units_or_days(
     summary = services.summary_build(
         operation=operation, unit=tree.mabes, period=phase, by=actors.TASKS, channel="system"
     )
-    sulsel_new = base_builders.unit("POLSEK-LATE", UnitKind.POLSEK, tree.sinjai)
+    sulsel_new = builders.unit("POLSEK-LATE", UnitKind.POLSEK, tree.sinjai)
     services.summary_build(
         operation=operation,
         unit=tree.mabes,
@@ -299,7 +297,7 @@ def test_rebuild_summaries_of_one_late_report_fixed_queries_whatever_units_and_d
             )
 
     def late_report_then_task(unit, day):
-        report = builders.report(operation, unit, day, by=by, personnel=7, late=True)
+        report = builders.report(operation, unit, day, by=by, personnel_on_duty=7, late=True)
         with mock.patch("summaries.services.enqueue_rebuild"):
             services.mark_stale_for_report(report=report, by=actors.SYSTEM, channel="system")
         ids = [s.pk for s in Summary.objects.all() if s.is_stale]
@@ -312,7 +310,7 @@ def test_rebuild_summaries_of_one_late_report_fixed_queries_whatever_units_and_d
         assert full.call_count == 0
         assert not [s.pk for s in Summary.objects.all() if s.is_stale]
 
-    first = base_builders.unit("POLSEK-FIRST", UnitKind.POLSEK, tree.sinjai)
+    first = builders.unit("POLSEK-FIRST", UnitKind.POLSEK, tree.sinjai)
     build_chain(D)
     late_report_then_task(first, D)
     # Many more units and days in the week and phase: the same number of queries.

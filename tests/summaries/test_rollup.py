@@ -14,8 +14,7 @@ from operations.models import Phase, Unit, UnitKind
 from reports.models import ReportStatus
 from summaries import content, periods, services, state
 from summaries.models import SummaryPart
-from tests import builders as base_builders
-from tests.summaries import builders
+from tests import builders
 
 KINDS = ["patroli", "sambang", "apel", "pam_kampanye"]
 CATEGORIES = ["kejahatan", "pelanggaran", "gangguan", "laka_lantas", "unjuk_rasa"]
@@ -58,10 +57,12 @@ def _random_reports(operation, by, seed: int) -> None:
                 day,
                 by=by,
                 status=status,
-                personnel=rng.choice([0, rng.randint(1, 40)]),
+                personnel_on_duty=rng.choice([0, rng.randint(1, 40)]),
                 late=status != ReportStatus.DRAFT and rng.random() < 0.2,
                 activities=[
-                    (k, c, p) if tf is None else (k, c, p, tf) for k, c, p, tf in activities
+                    {"kind": k, "count": c, "personnel": p}
+                    | ({} if tf is None else {"task_force": tf})
+                    for k, c, p, tf in activities
                 ],
                 incidents=incidents,
             )
@@ -83,9 +84,9 @@ def test_sql_build_equals_the_python_build_on_random_reports(
     seed, tree, operation, personas, monkeypatch
 ):
     # A unit that no longer reports and a Polres of its own without Polsek.
-    closed = base_builders.unit("POLSEK-TUTUP", UnitKind.POLSEK, tree.ambon)
+    closed = builders.unit("POLSEK-TUTUP", UnitKind.POLSEK, tree.ambon)
     Unit.objects.filter(pk=closed.pk).update(is_active=False)
-    base_builders.unit("POLRES-BARU", UnitKind.POLRES, tree.sulsel)
+    builders.unit("POLRES-BARU", UnitKind.POLRES, tree.sulsel)
     _random_reports(operation, personas.admin, seed)
     monkeypatch.setattr("summaries.parts.NOTABLE_LIMIT", 3)
     monkeypatch.setattr("summaries.accumulate.NOTABLE_LIMIT", 3)

@@ -15,8 +15,8 @@ from pamilu import actors
 from reports.models import ReportStatus
 from summaries import periods, services
 from summaries.models import Notice, NoticeKind, PeriodKind, Summary
-from tests.summaries import builders
-from tests.summaries.conftest import D
+from tests import builders
+from tests.builders.summaries import D
 
 
 def _build_day(operation, tree):

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 
 import time_machine
+from django.db import OperationalError
 
-from summaries import tasks
+from pamilu.celery import app
+from summaries import services, tasks
 from summaries.models import PeriodKind, Summary
-from tests.summaries.conftest import D
+from tests.builders.summaries import D
 
 WIT_CLOSES = dt.datetime(2024, 2, 6, 11, 0, tzinfo=dt.UTC)  # 20:00 WIT
 WITA_CLOSES = dt.datetime(2024, 2, 6, 12, 0, tzinfo=dt.UTC)  # 20:00 WITA
@@ -207,12 +210,6 @@ def test_build_due_also_builds_week_and_phase_to_date(scenario, eager):
 
 
 def test_build_for_day_retries_a_transient_database_error(scenario, operation, tree, eager):
-    from unittest import mock
-
-    from django.db import OperationalError
-
-    from summaries import services
-
     real = services.build_for_day
     calls = []
 
@@ -236,8 +233,6 @@ def test_build_for_day_unknown_ids_do_nothing(db, eager):
 
 
 def test_tasks_are_acked_late_and_redelivered_on_worker_loss():
-    from pamilu.celery import app
-
     assert app.conf.task_acks_late is True
     assert app.conf.task_reject_on_worker_lost is True
     assert app.conf.worker_prefetch_multiplier == 1

@@ -8,8 +8,10 @@ import pytest
 from django.urls import reverse
 
 from pamilu import actors
+from summaries import services
 from summaries.models import Notice, NoticeKind, Summary
-from tests.summaries.conftest import D, daily
+from tests import builders
+from tests.builders.summaries import D, daily
 
 
 def _listed_units(response) -> set[str]:
@@ -51,8 +53,6 @@ def test_summary_list_national_filters_by_kind_and_unit(client, built, personas)
 def test_summary_list_query_count_does_not_grow(
     client, scenario, operation, tree, personas, django_assert_num_queries
 ):
-    from summaries import services
-
     client.force_login(personas.national)
     services.build_for_day(
         operation=operation, unit=tree.mabes, day=D, by=actors.TASKS, channel="system"
@@ -112,8 +112,6 @@ def _escalation(operation, tree):
 
 
 def test_notice_list_shows_open_escalations_and_the_nav_badge(client, operation, tree):
-    from tests import builders
-
     kabag = builders.user("reviewer", tree.sinjai, "kabagops.sinjai")
     _escalation(operation, tree)
     client.force_login(kabag)
@@ -124,8 +122,6 @@ def test_notice_list_shows_open_escalations_and_the_nav_badge(client, operation,
 
 @pytest.mark.outsider("summaries:notices", "summaries:notice_ack")
 def test_notice_acknowledge_only_by_the_recipient_unit(client, operation, tree, personas):
-    from tests import builders
-
     notice = _escalation(operation, tree)
     url = reverse("summaries:notice_ack", args=[notice.pk])
     for persona in (personas.outsider, personas.national, personas.kapolsek_a):
@@ -147,8 +143,6 @@ def test_notice_acknowledge_only_by_the_recipient_unit(client, operation, tree, 
 
 
 def test_notice_list_query_count_does_not_grow(client, operation, tree, django_assert_num_queries):
-    from tests import builders
-
     kabag = builders.user("reviewer", tree.sinjai, "kabagops.sinjai")
     _escalation(operation, tree)
     client.force_login(kabag)

@@ -19,8 +19,7 @@ from django_celery_beat.models import PeriodicTask
 from pamilu.celery import app as celery_app
 from summaries import periods
 from summaries.models import PeriodKind, Summary
-from tests import builders as base_builders
-from tests.summaries import builders
+from tests import builders
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -86,7 +85,7 @@ def worker(transactional_db, tmp_path):
 def test_real_worker_builds_the_scheduled_summary(worker, tree, personas):
     now = timezone.now()
     local_today = now.astimezone(tree.ambon.zone).date()
-    operation = base_builders.operation(
+    operation = builders.operation(
         tree.mabes,
         start_date=local_today - dt.timedelta(days=10),
         end_date=local_today + dt.timedelta(days=10),
@@ -97,10 +96,10 @@ def test_real_worker_builds_the_scheduled_summary(worker, tree, personas):
         tree.sirimau,
         day,
         by=personas.admin,
-        personnel=12,
-        activities=[("patroli", 3, 8)],
+        personnel_on_duty=12,
+        activities=[{"kind": "patroli", "count": 3, "personnel": 8}],
     )
-    builders.report(operation, tree.ambon, day, by=personas.admin, personnel=20)
+    builders.report(operation, tree.ambon, day, by=personas.admin, personnel_on_duty=20)
     # What beat does: send the stored periodic task (restored from code) by name.
     call_command("setup_schedules", stdout=open(os.devnull, "w"))  # noqa: SIM115
     schedule = PeriodicTask.objects.get(name="rekap-harian-wit")

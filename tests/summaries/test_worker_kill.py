@@ -35,8 +35,8 @@ from pamilu.celery import app as celery_app
 from summaries import periods, services
 from summaries.content import build_content
 from summaries.models import PeriodKind, Summary
-from tests.summaries import builders
-from tests.summaries.conftest import D
+from tests import builders
+from tests.builders.summaries import D
 
 ROOT = Path(__file__).resolve().parents[2]
 VISIBILITY_TIMEOUT = 3  # seconds, the fresh worker only (settings keep an hour)
@@ -159,8 +159,15 @@ def test_worker_killed_mid_build_leaves_previous_version_and_task_is_delivered_a
 ):
     database_url = _database_url()
     by = personas.admin
-    builders.report(operation, tree.sirimau, D, by=by, personnel=12, activities=[("patroli", 3, 8)])
-    builders.report(operation, tree.ambon, D, by=by, personnel=20)
+    builders.report(
+        operation,
+        tree.sirimau,
+        D,
+        by=by,
+        personnel_on_duty=12,
+        activities=[{"kind": "patroli", "count": 3, "personnel": 8}],
+    )
+    builders.report(operation, tree.ambon, D, by=by, personnel_on_duty=20)
     services.build_for_day(
         operation=operation, unit=tree.ambon, day=D, by=actors.TASKS, channel="system"
     )
@@ -173,7 +180,14 @@ def test_worker_killed_mid_build_leaves_previous_version_and_task_is_delivered_a
     previous = Summary.objects.get(**key)
     assert previous.content["totals"]["personnel"] == 32
     # A report arriving after the build: the rebuild the worker is killed in changes it.
-    builders.report(operation, tree.nusaniwe, D, by=by, personnel=8, activities=[("sambang", 2, 4)])
+    builders.report(
+        operation,
+        tree.nusaniwe,
+        D,
+        by=by,
+        personnel_on_duty=8,
+        activities=[{"kind": "sambang", "count": 2, "personnel": 4}],
+    )
     expected = build_content(
         operation=operation, unit=tree.ambon, period=periods.daily(operation, D)
     )

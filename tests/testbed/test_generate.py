@@ -14,14 +14,16 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 
 from audit.models import AuditEntry
-from operations import clock
+from operations import clock, counts
 from operations.models import Operation, Post, Unit, UnitKind
 from operations.services import unit_path
 from pamilu import actors
 from personnel.models import Assignment, Deployment, Personnel, Warrant
+from reports import facts
 from reports import services as report_services
 from reports.models import SENT_STATUSES, DailyReport, ReportActivity, ReportStatus
 from reports.services import ACTIVITY_FIELDS, INCIDENT_FIELDS
@@ -264,16 +266,11 @@ def test_same_seed_gives_the_same_rows(national):
 
 
 def test_command_refuses_a_database_with_units(national):
-    from django.core.management.base import CommandError
-
     with pytest.raises(CommandError, match="--reset"):
         call_command("generate_national", "--scale", "0.002", "--days", "3")
 
 
 def test_maintained_copies_are_exact(national):
-    from operations import counts
-    from reports import facts
-
     assert facts.drift() == {"incidents": 0, "reports": 0}
     assert counts.drift() == []
     with connection.cursor() as cursor:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from audit import sealing
 
@@ -16,11 +20,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, now=False, **options):
-        import datetime as dt
-
-        from django.conf import settings
-        from django.utils import timezone
-
         at = None
         if now:
             at = timezone.now() + dt.timedelta(seconds=settings.PAMILU_AUDIT_SEAL_MARGIN_SECONDS)

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from demo.accounts import DEMO_PASSWORD, credentials
 from demo.operations import DemoContext
 
 STEPS = [
@@ -57,8 +58,6 @@ class Command(BaseCommand):
         self.print_logins()
 
     def print_logins(self) -> None:
-        from demo.accounts import DEMO_PASSWORD, credentials
-
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role, unit in credentials():
             self.stdout.write(f"  {username:<22} {role:<40} {unit}")

@@ -1,4 +1,4 @@
-"""Builders for test data. They go through the services, as the app does."""
+"""Units, operations, users with roles and personnel, through the services as the app does."""
 
 from __future__ import annotations
 
