@@ -499,12 +499,13 @@
     return box.getMeta(marker).then(function (posted) {
       if (!posted || form) { return box.setMeta(marker, null); }
       // The server has the report: this page's draft and anything queued from it go.
-      return box.setMeta(marker, null).then(function () {
-        return box.deleteDraft(posted.key);
-      }).then(box.items).then(function (all) {
+      // The marker goes last, so a page left before the cleanup ends repeats it on the next.
+      return box.deleteDraft(posted.key).then(box.items).then(function (all) {
         return Promise.all(all.filter(function (it) {
           return String(it.user) === String(user) && it.path === posted.path;
         }).map(function (it) { return box.removeItem(it.id); }));
+      }).then(function () {
+        return box.setMeta(marker, null);
       }).then(renderStatus);
     });
   }
