@@ -6,9 +6,11 @@
   no user). Django opens a new connection on the next request, so recovery needs no
   restart.
 - `ConcurrencyLimitMiddleware`: at most PAMILU_MAX_CONCURRENT_REQUESTS requests run the
-  view at once in one process; the next ones get 503 with Retry-After at once. With
-  gunicorn's gthread workers, run more threads than the limit (README, Operations) so
-  the spare threads answer the excess immediately instead of letting it queue.
+  view at once in one process; the next ones get 503 with Retry-After at once. It can
+  only refuse what reaches it: the served configuration (gunicorn.conf.py: gthread,
+  one connection per thread, more threads than the limit, a short backlog) gives every
+  accepted request a thread at once, so the spare threads answer the excess in
+  milliseconds instead of letting it queue in the worker (README, Operations).
 """
 
 from __future__ import annotations
@@ -143,12 +145,16 @@ class ConcurrencyLimitMiddleware:
             return self.get_response(request)
         if not self.slots.acquire(blocking=False):
             logger.warning("busy: refused %s %s", request.method, request.path)
-            return unavailable_response(
+            response = unavailable_response(
                 request,
                 code="busy",
                 detail="Server sedang sibuk. Coba lagi sebentar lagi.",
                 template="errors/503_busy.html",
             )
+            # One log line per refusal (the warning above), not a second ERROR from
+            # django.request: under overload the refusals must stay cheap.
+            response._has_been_logged = True
+            return response
         try:
             return self.get_response(request)
         finally:

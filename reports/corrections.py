@@ -85,15 +85,26 @@ def attachment_correct_away(
 def purge_expired_correction_files(
     *, by: Actor, channel: ChannelName, today: dt.date | None = None
 ) -> int:
-    """Delete the files of corrections past their retention date. Returns how many."""
+    """Delete the files of corrections past their retention date. Returns how many.
+
+    Safe to run twice, also at the same time (beat and a manual run): each correction is
+    claimed by a conditional UPDATE (`file_purged_at IS NULL`), so a second run, or one
+    that read the same rows before the first committed, finds nothing to claim and
+    neither deletes nor audits again. The file goes inside the claim's transaction: if
+    the commit fails the next run claims the row again (deleting a missing file is a
+    no-op), so no file outlives its retention by more than a run.
+    """
     today = today or timezone.localdate()
     count = 0
     due = Correction.objects.filter(retain_until__lt=today, file_purged_at__isnull=True)
     for correction in due.exclude(file="").select_related("report"):
         with transaction.atomic():
+            claimed = Correction.objects.filter(
+                pk=correction.pk, file_purged_at__isnull=True
+            ).update(file_purged_at=timezone.now())
+            if not claimed:
+                continue  # another run purged it meanwhile
             name = correction.file.name
-            storage = correction.file.storage
-            Correction.objects.filter(pk=correction.pk).update(file_purged_at=timezone.now())
             record(
                 actor=by,
                 channel=channel,
@@ -101,6 +112,6 @@ def purge_expired_correction_files(
                 obj=correction.report,
                 changes={"correction": correction.pk, "file": name},
             )
-            transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+            correction.file.storage.delete(name)
         count += 1
     return count

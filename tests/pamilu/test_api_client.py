@@ -22,7 +22,7 @@ import pytest
 import time_machine
 
 from tests.builders import token_client
-from tests.reports.conftest import DAY, NOON
+from tests.builders.reports import DAY, NOON
 
 GENERATOR = Path(sys.executable).with_name("openapi-python-client")
 PACKAGE = "pamilu_generated_client"

@@ -48,6 +48,13 @@ DEFAULT_SCHEDULES = [
     ("pengingat-laporan", "summaries.send_reminders", {}, 5, "Pengingat sebelum batas waktu."),
     ("eskalasi-laporan", "summaries.escalate", {}, 5, "Eskalasi laporan yang belum masuk."),
     ("segel-audit", "audit.seal", {}, 5, "Segel jejak audit ke dalam blok bertanda tangan."),
+    (
+        "retensi-koreksi",
+        "reports.purge_correction_files",
+        {},
+        60,
+        "Musnahkan berkas koreksi yang lewat masa simpan (CORRECTION_RETENTION_DAYS).",
+    ),
 ]
 
 
@@ -81,7 +88,10 @@ def restore_default_schedules() -> list[PeriodicTask]:
 
 
 class Command(BaseCommand):
-    help = "Restore the default Celery beat schedules (rekap anev, reminders, escalations)."
+    help = (
+        "Restore the default Celery beat schedules (rekap anev, reminders, escalations, "
+        "audit seal, correction retention)."
+    )
 
     def handle(self, *args, **options):
         for periodic in restore_default_schedules():
