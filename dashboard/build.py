@@ -28,7 +28,7 @@ from dashboard.results import (
 )
 from operations import selectors
 from operations.focus import Focus
-from operations.models import PostKind, Unit, Vulnerability
+from operations.models import Operation, PostKind, Unit, Vulnerability
 from pamilu.scoping import Viewer, visible_units
 from reports.models import IncidentCategory, Severity
 
@@ -112,7 +112,14 @@ def build(user: Viewer, query: Focus, now: dt.datetime | None = None) -> Dashboa
     return board
 
 
-def _map(user, operation, focus: Unit, days, rows: list[UnitRow], requirement) -> MapData:
+def _map(
+    user: Viewer,
+    operation: Operation,
+    focus: Unit,
+    days: dict[str, dt.date],
+    rows: list[UnitRow],
+    requirement: dict[str, dict[str, dict[str, int]]],
+) -> MapData:
     """Points where they fit (a Polres or Polsek with at most MAP_POINT_LIMIT TPS: its
     posts and today's incidents); otherwise one marker per unit row (each child, and the
     focus unit's own) with its counts and its worst state, at the unit's seat."""
@@ -158,7 +165,12 @@ def _by_level(requirement: dict[str, dict[str, dict[str, int]]]) -> dict[str, di
     return by_level
 
 
-def _rows(focus: Unit, children: list[Unit], numbers, requirement) -> list[UnitRow]:
+def _rows(
+    focus: Unit,
+    children: list[Unit],
+    numbers: aggregates.Aggregates,
+    requirement: dict[str, dict[str, dict[str, int]]],
+) -> list[UnitRow]:
     """A row for the focus unit's own (when it reports or holds anything) and each child."""
     compliance, assignments = numbers.compliance, numbers.assignments
     incidents = numbers.incidents

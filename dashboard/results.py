@@ -22,7 +22,8 @@ class _Readable:
     templates try a key before an attribute: the names are computed once per class.)"""
 
     def __getitem__(self, name: str) -> Any:
-        if name not in _field_names(type(self)):
+        cls: type = type(self)  # plain `type`: mypy finds type[_Readable] not Hashable
+        if name not in _field_names(cls):
             raise KeyError(name)
         return getattr(self, name)
 

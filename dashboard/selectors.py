@@ -132,7 +132,8 @@ def compliance_rows(
     return result
 
 
-_ZONE_ORDER = {TimeZone.WIT: 0, TimeZone.WITA: 1}  # earliest deadline first; WIB last
+# Earliest deadline first; WIB last.
+_ZONE_ORDER: dict[str, int] = {TimeZone.WIT: 0, TimeZone.WITA: 1}
 
 
 def missing_units(
@@ -171,7 +172,7 @@ def missing_units(
     )
     result = []
     for unit in units:
-        day: dt.date = unit.day  # type: ignore[attr-defined]  # annotated by _reporting_units
+        day: dt.date = unit.day  # annotated by _reporting_units
         deadline = clock.report_deadline(operation, unit, day)
         result.append(
             MissingUnit(
@@ -278,7 +279,7 @@ def trend_days(operation: Operation, last_day: dt.date) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-def unit_totals(user, operation: Operation, focus: Unit) -> dict[str, int]:
+def unit_totals(user: Viewer, operation: Operation, focus: Unit) -> dict[str, int]:
     """{group path: reporting units} for the focus unit and each child (no reports read)."""
     rows = (
         (selectors.reporting_units(operation, within=focus) & visible_units(user))
@@ -290,7 +291,9 @@ def unit_totals(user, operation: Operation, focus: Unit) -> dict[str, int]:
     return {row["group_path"]: row["total"] for row in rows}
 
 
-def report_days(user, operation, focus, window: list[dt.date]) -> dict[dt.date, dict]:
+def report_days(
+    user: Viewer, operation: Operation, focus: Unit, window: list[dt.date]
+) -> dict[dt.date, dict[str, int]]:
     """{day: {on_time, late, personnel}} of the sent reports below `focus` in `window`."""
     if not window:
         return {}
@@ -315,7 +318,9 @@ def report_days(user, operation, focus, window: list[dt.date]) -> dict[dt.date, 
     return {row.pop("report_date"): row for row in reports}
 
 
-def trends(user, operation, focus, days, units_total: int) -> Trends:
+def trends(
+    user: Viewer, operation: Operation, focus: Unit, days: dict[str, dt.date], units_total: int
+) -> Trends:
     """Per day, from the source tables (the same as the tallies give: dashboard.aggregates)."""
     window = trend_days(operation, max(days.values()))
     return trends_from(
@@ -328,7 +333,11 @@ def trends(user, operation, focus, days, units_total: int) -> Trends:
 
 
 def trends_from(
-    operation, days, units_total: int, by_day: dict[dt.date, dict], per_category: dict
+    operation: Operation,
+    days: dict[str, dt.date],
+    units_total: int,
+    by_day: dict[dt.date, dict[str, int]],
+    per_category: dict[str, dict[dt.date, int]],
 ) -> Trends:
     """Per day: reports on time/late/missing, personnel on duty, incidents by category
     (`by_day` from report_days, `per_category` from the incident trend)."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 
@@ -115,18 +116,19 @@ def tps_requirement_by_group(
 class TallyRead:
     """What dashboard.selectors computes from the source tables, from the tallies."""
 
-    compliance: dict[str, dict] = field(default_factory=dict)  # without total / missing
-    report_days: dict[dt.date, dict] = field(default_factory=dict)
-    incident_rows: dict[str, dict] = field(default_factory=dict)
-    incident_breakdown: list[dict] = field(default_factory=list)
-    incident_trend: dict[str, dict] = field(default_factory=dict)
-    assignments: dict[str, dict] = field(default_factory=dict)
+    compliance: dict[str, dict[str, int]] = field(default_factory=dict)  # without total / missing
+    report_days: dict[dt.date, dict[str, int]] = field(default_factory=dict)
+    incident_rows: dict[str, dict[str, int]] = field(default_factory=dict)
+    incident_breakdown: list[dict[str, Any]] = field(default_factory=list)
+    incident_trend: dict[str, dict[dt.date, int]] = field(default_factory=dict)
+    assignments: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-def _fetch(sql: str, params: dict) -> list[tuple]:
+def _fetch(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
 
 
 def read(
@@ -154,7 +156,7 @@ def read(
     result = TallyRead()
     _reports(result, _fetch(REPORTS_SQL, params), days, set(window))
     _incidents(result, _fetch(INCIDENTS_SQL, params), days, set(window), last)
-    assignments: dict[str, dict] = {}
+    assignments: dict[str, dict[str, int]] = {}
     for path, committed, bko in _fetch(ASSIGNMENTS_SQL, params):
         row = assignments.setdefault(path, {"committed": 0, "bko": 0})
         row["committed"] += committed
@@ -163,7 +165,12 @@ def read(
     return result
 
 
-def _reports(result: TallyRead, rows, days, window: set) -> None:
+def _reports(
+    result: TallyRead,
+    rows: list[tuple[Any, ...]],
+    days: dict[str, dt.date],
+    window: set[dt.date],
+) -> None:
     for path, zone, day, _sent, on_time, late, returned, personnel in rows:
         if days.get(zone) == day:
             row = result.compliance.setdefault(
@@ -180,14 +187,29 @@ def _reports(result: TallyRead, rows, days, window: set) -> None:
             per_day["personnel"] += personnel
 
 
-def _incidents(result: TallyRead, rows, days, window: set, last: dt.date) -> None:
+def _incidents(
+    result: TallyRead,
+    rows: list[tuple[Any, ...]],
+    days: dict[str, dt.date],
+    window: set[dt.date],
+    last: dt.date,
+) -> None:
     today: dict[str, int] = defaultdict(int)
     total: dict[str, int] = defaultdict(int)
-    combo_today: dict[tuple, int] = defaultdict(int)
-    combo_total: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
-    trend: dict[str, dict] = {}
+    combo_today: dict[tuple[str, str], int] = defaultdict(int)
+    combo_total: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    trend: dict[str, dict[dt.date, int]] = {}
 
-    def on_day(zone, day, combo, n, deaths, injured, *, own_row=False):
+    def on_day(
+        zone: str,
+        day: dt.date,
+        combo: tuple[str, str],
+        n: int,
+        deaths: int,
+        injured: int,
+        *,
+        own_row: bool = False,
+    ) -> None:
         if day > last:  # in the every-day totals, after the day shown: taken out
             if not own_row:
                 for i, v in enumerate((n, deaths, injured)):

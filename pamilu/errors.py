@@ -26,9 +26,14 @@ class StateError(ValidationError):
 
 
 class ConfirmableWarning(Protocol):
-    code: str
-    field: str
-    message: str
+    """Read-only members: a frozen dataclass (reports.rules.SendWarning) satisfies it."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def field(self) -> str: ...
+    @property
+    def message(self) -> str: ...
 
     def as_dict(self) -> dict[str, str]: ...
 

@@ -114,7 +114,7 @@ def unit_in_scope(user: Viewer | None, unit: Unit) -> bool:
     return tree.is_within(unit, user.unit)
 
 
-def can_write_for_unit(user: Viewer | None, unit: Unit) -> bool:
+def can_write_for_unit(user: Viewer | SystemActor | None, unit: Unit) -> bool:
     """Operators write their own unit's records; administrators anywhere in their scope."""
     if isinstance(user, SystemActor):
         return True
@@ -125,7 +125,7 @@ def can_write_for_unit(user: Viewer | None, unit: Unit) -> bool:
     return user.role == Role.ADMIN or user.is_superuser
 
 
-def can_review_unit(user: Viewer | None, unit: Unit) -> bool:
+def can_review_unit(user: Viewer | SystemActor | None, unit: Unit) -> bool:
     """Reviewers accept or return reports of units strictly below their own."""
     if isinstance(user, SystemActor):
         return True
@@ -139,25 +139,29 @@ def can_review_unit(user: Viewer | None, unit: Unit) -> bool:
     return bool(unit.pk != user.unit_id) and tree.is_within(unit, user.unit)
 
 
-def can_deploy(user, unit: Unit) -> bool:
+def can_deploy(user: Viewer | SystemActor | None, unit: Unit) -> bool:
     """Who may deploy personnel, plot and record an apel for `unit`: an operator for their own
     unit, a reviewer (Kabag Ops) within their subtree, an administrator. Command-center staff
     watch only."""
-    if not unit_in_scope(user, unit):
+    if isinstance(user, SystemActor):
+        return True
+    if user is None or not unit_in_scope(user, unit):
         return False
-    if isinstance(user, SystemActor) or user.is_superuser or user.role == Role.ADMIN:
+    if user.is_superuser or user.role == Role.ADMIN:
         return True
     if user.role == Role.OPERATOR:
-        return unit.pk == user.unit_id
+        return bool(unit.pk == user.unit_id)
     return user.role == Role.REVIEWER
 
 
-def can_manage_unit(user, unit: Unit | None) -> bool:
+def can_manage_unit(user: Viewer | SystemActor | None, unit: Unit | None) -> bool:
     """Who may create, change or move a unit under `unit` (None: at the top of the tree):
     an administrator within their scope; only a nationwide one at the top."""
     if sees_everything(user):
         return True
-    if unit is None or user is None or not user.is_authenticated:
+    if unit is None or user is None or isinstance(user, SystemActor):  # returned True above
+        return False
+    if not user.is_authenticated:
         return False
     return user.role == Role.ADMIN and unit_in_scope(user, unit)
 
@@ -165,17 +169,17 @@ def can_manage_unit(user, unit: Unit | None) -> bool:
 # --- the checks services make (PermissionDenied: the views and the API answer 403) --------
 
 
-def check_write_for_unit(user, unit: Unit) -> None:
+def check_write_for_unit(user: Viewer | SystemActor | None, unit: Unit) -> None:
     if not can_write_for_unit(user, unit):
         raise PermissionDenied(_("Anda tidak berwenang menulis data untuk satuan ini."))
 
 
-def check_deploy(user, unit: Unit) -> None:
+def check_deploy(user: Viewer | SystemActor | None, unit: Unit) -> None:
     if not can_deploy(user, unit):
         raise PermissionDenied(_("Anda tidak berwenang menempatkan personel untuk satuan ini."))
 
 
-def check_manage_unit(user, unit: Unit | None) -> None:
+def check_manage_unit(user: Viewer | SystemActor | None, unit: Unit | None) -> None:
     if not can_manage_unit(user, unit):
         raise PermissionDenied(_("Anda tidak berwenang mengubah susunan satuan ini."))
 

@@ -17,7 +17,6 @@ from rest_framework.response import Response
 
 from operations.models import Event, Operation, Unit
 from pamilu import scoping
-from pamilu.api.csvfile import CsvFileError, ImportReport, RowError
 from pamilu.api.filters import SubtreeFilter
 from pamilu.api.parsers import UPLOAD_PARSERS
 from pamilu.api.serializers import ScopedModelSerializer, ScopedSerializer
@@ -176,17 +175,14 @@ class DeploymentViewSet(
             text = serializer.validated_data["file"].read().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise exceptions.ValidationError({"file": ["Berkas harus teks UTF-8."]}) from None
-        try:
-            report = imports.deployments_import(
-                raw=text.encode("utf-8"),
-                operation=serializer.validated_data["operation"],
-                within=unit,
-                by=request.user,
-                channel="api",
-                only_valid=serializer.validated_data["only_valid"],
-            )
-        except CsvFileError as exc:  # a file-level problem is reported as its line, as before
-            report = ImportReport(errors=[RowError(exc.line or 1, exc.field, exc.message)])
+        report = imports.deployments_import(
+            raw=text.encode("utf-8"),
+            operation=serializer.validated_data["operation"],
+            within=unit,
+            by=request.user,
+            channel="api",
+            only_valid=serializer.validated_data["only_valid"],
+        )
         return Response(
             {
                 "created": report.written,

@@ -45,7 +45,7 @@ from personnel.models import PostGroupMember
 
 ALL = DeployedCount.ALL_LEVELS
 _ADVISORY_KEY = 0x636F76  # "cov"
-_NO_OVERRIDE = {"opost": 0, "okind": "", "olevel": ""}
+_NO_OVERRIDE: dict[str, int | str] = {"opost": 0, "okind": "", "olevel": ""}
 
 # Distinct persons per (operation, anchor, level, bko) over the TPS-duty deployments
 # matching {who}. Ancestors come from the parent chain (indexed), never a path scan.
@@ -334,12 +334,12 @@ def post_changed(*, post_id: int, before, after, **_kwargs) -> None:
     units = {k[1] for k in (before, after) if k is not None}
     operation_id = (before or after)[0]
     _recount_covered(operation_id, units)
-    persons = list(
-        _fetch(
+    persons: list[int] = [
+        p
+        for (p,) in _fetch(
             "SELECT DISTINCT personnel_id FROM personnel_deployment WHERE post_id = %s", [post_id]
         )
-    )
-    persons = [p for (p,) in persons]
+    ]
     if not persons:
         return
     old = {

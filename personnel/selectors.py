@@ -174,6 +174,7 @@ def coverage(
         _maintained_deployed(operation, within, total, children, levels)
         _maintained_covered(operation, within, total, children)
     else:
+        row: CoverageRow | None
         for no_level, no_child, level, path, own, bko in _fetch(deployed, params):
             if no_level and no_child:
                 row = total
@@ -211,7 +212,13 @@ def coverage(
     )
 
 
-def _maintained_deployed(operation, within, total, children, levels) -> None:
+def _maintained_deployed(
+    operation: Operation,
+    within: Unit,
+    total: CoverageRow,
+    children: dict[str, CoverageRow],
+    levels: dict[str, CoverageRow],
+) -> None:
     """Deployed own/BKO from the maintained distinct counts (personnel.coverage_counts):
     the focus unit's rows (whole and per level) and each child's whole, one query."""
     rows = DeployedCount.objects.filter(
@@ -230,7 +237,9 @@ def _maintained_deployed(operation, within, total, children, levels) -> None:
                 row.deployed_own = count
 
 
-def _maintained_covered(operation, within, total, children) -> None:
+def _maintained_covered(
+    operation: Operation, within: Unit, total: CoverageRow, children: dict[str, CoverageRow]
+) -> None:
     """Covered TPS from the maintained per-unit counts, whole and per child, one query."""
     rows = (
         CoveredCount.objects.filter(tree.subtree_q(within, "unit"), operation=operation, tps__gt=0)
@@ -245,7 +254,9 @@ def _maintained_covered(operation, within, total, children) -> None:
             children[row["group_path"]].uncovered_tps -= row["covered"]
 
 
-def _maintained_available(operation, within, total, children) -> None:
+def _maintained_available(
+    operation: Operation, within: Unit, total: CoverageRow, children: dict[str, CoverageRow]
+) -> None:
     """Police assigned under `within` and per child, from the maintained per-unit numbers."""
     rows = (
         AvailableCount.objects.filter(tree.subtree_q(within, "unit"), operation=operation)

@@ -28,7 +28,7 @@ def report_save(
     channel: ChannelName,
     activities: list[dict[str, Any]],
     incidents: list[dict[str, Any]],
-    attachment: UploadedFile[bytes] | None = None,
+    attachment: UploadedFile | None = None,
     submit: bool = False,
     confirm_warnings: Iterable[str] = (),
     **fields: Any,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from typing import Any
 
 from accounts.models import Role, User
 from operations.models import (
@@ -94,7 +95,7 @@ def user(role: str, unit: Unit | None, username: str | None = None, **extra) -> 
 
 def person(unit: Unit, *, rank: str = "BRIPTU", nrp: str | None = None, **extra) -> Personnel:
     rank_obj = Rank.objects.get(code=rank)
-    ident = {}
+    ident: dict[str, Any] = {}
     if rank_obj.is_police:
         ident["nrp"] = nrp or f"{90000000 + next(_counter):08d}"
     else:

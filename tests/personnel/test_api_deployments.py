@@ -237,3 +237,17 @@ def test_api_apel_create_and_scope(api, tree, operation):
         assert api(persona).get(reverse("apel-detail", args=[apel.pk])).status_code == 404
     listed = api("command_center").get(reverse("apel-list")).json()["results"]
     assert listed[0]["equipment"][0] == {"item": "ht", "label": "", "ready": 9, "not_ready": 0}
+
+
+def test_api_import_file_without_required_columns_is_a_400_naming_the_column(api, tree, operation):
+    """One import framework, one answer: a file that cannot be read is a 400 on its field
+    from the central handler, as for the TPS and personnel imports (it was a 200 with the
+    problem as line 1 before issue 17)."""
+    body = {
+        "file": SimpleUploadedFile("p.csv", b"nrp,pos\n85010001,X\n"),
+        "operation": operation.code,
+        "unit": tree.ambon.code,
+    }
+    response = api("reviewer").post(reverse("deployment-import"), body, format="multipart")
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == ["starts_at"]

@@ -26,6 +26,7 @@ from django.db.models import ProtectedError
 from operations import services as op_services
 from operations import tree
 from operations.models import Post, PostKind, Unit, Vulnerability
+from pamilu import actors
 from personnel import coverage_counts, selectors, services
 from personnel.models import Assignment, DeployedCount, Deployment, PostGroup
 from tests import builders
@@ -76,7 +77,7 @@ class World:
         if post is not None:
             start, end = _slot()
             services.deployment_create(
-                assignment=assignment, post=post, starts_at=start, ends_at=end, by=None,
+                assignment=assignment, post=post, starts_at=start, ends_at=end, by=actors.SYSTEM,
                 channel="system",
             )  # fmt: skip
 
@@ -100,11 +101,11 @@ class World:
                 return
             group = services.post_group_create(
                 operation=self.op, unit=unit, vulnerability=level, name="G", posts=free,
-                by=None, channel="system",
+                by=actors.SYSTEM, channel="system",
             )  # fmt: skip
         start, end = _slot()
         services.deployment_create(
-            assignment=assignment, group=group, starts_at=start, ends_at=end, by=None,
+            assignment=assignment, group=group, starts_at=start, ends_at=end, by=actors.SYSTEM,
             channel="system",
         )  # fmt: skip
 
@@ -112,7 +113,7 @@ class World:
         ids = list(Deployment.objects.values_list("pk", flat=True))
         if ids:
             deployment = Deployment.objects.get(pk=rng.choice(ids))
-            services.deployment_cancel(deployment=deployment, by=None, channel="system")
+            services.deployment_cancel(deployment=deployment, by=actors.SYSTEM, channel="system")
 
     def tps_edit(self, rng):
         post = self._tps(rng)
@@ -121,31 +122,31 @@ class World:
         changes = {"vulnerability": rng.choice(LEVELS)}
         if rng.random() < 0.2 and not post.group_memberships.exists():
             changes = {"kind": PostKind.WAREHOUSE, "vulnerability": ""}
-        op_services.post_update(post=post, by=None, channel="system", **changes)
+        op_services.post_update(post=post, by=actors.SYSTEM, channel="system", **changes)
 
     def tps_delete(self, rng):
         post = self._tps(rng)
         if post is not None and not post.deployments.exists():
-            op_services.post_delete(post=post, by=None, channel="system")
+            op_services.post_delete(post=post, by=actors.SYSTEM, channel="system")
 
     def person_edit(self, rng):
         person = rng.choice(self.assignments).personnel
         person.refresh_from_db()
         services.personnel_update(
-            person=person, is_active=not person.is_active, by=None, channel="system"
+            person=person, is_active=not person.is_active, by=actors.SYSTEM, channel="system"
         )
 
     def assign(self, rng):
         unit = rng.choice(self.polsek + self.polres)
         person = builders.person(unit)
         services.assignment_add(
-            warrant=self.warrant, personnel=person, unit=unit, by=None, channel="system"
+            warrant=self.warrant, personnel=person, unit=unit, by=actors.SYSTEM, channel="system"
         )
 
     def unit_move(self, rng):
         unit = Unit.objects.get(pk=rng.choice(self.polsek).pk)
         parent = Unit.objects.get(pk=rng.choice(self.polres).pk)
-        op_services.unit_update(unit=unit, parent=parent, by=None, channel="system")
+        op_services.unit_update(unit=unit, parent=parent, by=actors.SYSTEM, channel="system")
 
 
 ACTIONS = ["deploy_post"] * 4 + ["deploy_group"] * 2 + ["cancel"] * 2
@@ -215,7 +216,12 @@ def test_drift_names_a_number_written_around_the_services(tree, operation):
     assignment = assigned(operation, tree.sirimau)
     start, end = _slot()
     services.deployment_create(
-        assignment=assignment, post=post, starts_at=start, ends_at=end, by=None, channel="system"
+        assignment=assignment,
+        post=post,
+        starts_at=start,
+        ends_at=end,
+        by=actors.SYSTEM,
+        channel="system",
     )
     assert coverage_counts.drift() == []
     Deployment.objects.all().delete()  # around the services: the numbers no longer hold

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from operations.models import Vulnerability
+from pamilu import actors
 from personnel.services import deployment_create, post_group_create
 from tests.builders import assigned, at, token_client, tps, warehouse
 
@@ -20,16 +21,16 @@ def plotted(tree, operation):
     tps(operation, tree.nusaniwe, KR, 3)
     group = post_group_create(
         operation=operation, unit=tree.sirimau, vulnerability=KR, name="G", posts=posts[:3],
-        by=None, channel="system",
+        by=actors.SYSTEM, channel="system",
     )  # fmt: skip
     own = [assigned(operation, tree.sirimau) for _ in range(3)]
     bko = assigned(operation, tree.ambon, home=tree.maluku)
     start, end = at(14, 0), at(14, 8)
-    deployment_create(assignment=own[0], group=group, starts_at=start, ends_at=end, by=None, channel="system")  # fmt: skip
-    deployment_create(assignment=own[1], post=posts[4], starts_at=start, ends_at=end, by=None, channel="system")  # fmt: skip
-    deployment_create(assignment=bko, post=posts[5], starts_at=start, ends_at=end, by=None, channel="system")  # fmt: skip
+    deployment_create(assignment=own[0], group=group, starts_at=start, ends_at=end, by=actors.SYSTEM, channel="system")  # fmt: skip
+    deployment_create(assignment=own[1], post=posts[4], starts_at=start, ends_at=end, by=actors.SYSTEM, channel="system")  # fmt: skip
+    deployment_create(assignment=bko, post=posts[5], starts_at=start, ends_at=end, by=actors.SYSTEM, channel="system")  # fmt: skip
     gudang = warehouse(operation, tree.ambon)
-    deployment_create(assignment=own[2], post=gudang, starts_at=start, ends_at=end, by=None, channel="system")  # fmt: skip
+    deployment_create(assignment=own[2], post=gudang, starts_at=start, ends_at=end, by=actors.SYSTEM, channel="system")  # fmt: skip
     return start
 
 
@@ -38,7 +39,7 @@ def _q(unit, operation, **extra) -> str:
     return "?" + "&".join(f"{k}={v}" for k, v in params.items())
 
 
-PAGES = [
+PAGES: list[tuple[str, dict[str, str], int]] = [
     ("personnel:coverage", {}, 13),
     ("personnel:guard_gaps", {}, 9),
     ("personnel:deployments", {}, 9),

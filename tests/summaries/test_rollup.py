@@ -11,6 +11,7 @@ import random
 import pytest
 
 from operations.models import Phase, Unit, UnitKind
+from pamilu import actors
 from reports.models import ReportStatus
 from summaries import content, periods, services, state
 from summaries.models import SummaryPart
@@ -95,7 +96,12 @@ def test_sql_build_equals_the_python_build_on_random_reports(
         for period in _periods(operation):
             python = content.build_full_in_python(operation=operation, unit=unit, period=period)
             summary = services.summary_build(
-                operation=operation, unit=unit, period=period, full=True
+                operation=operation,
+                unit=unit,
+                period=period,
+                full=True,
+                by=actors.TASKS,
+                channel="system",
             )
             assert json.dumps(summary.content) == json.dumps(python.content), (unit, period)
             assert state.load_acc(summary.pk) == python.acc
@@ -106,7 +112,11 @@ def test_sql_build_equals_the_python_build_on_random_reports(
             compared += 1
     assert compared == 13 * 5
     national = services.summary_build(
-        operation=operation, unit=tree.mabes, period=periods.weekly(operation, dt.date(2024, 2, 8))
+        operation=operation,
+        unit=tree.mabes,
+        period=periods.weekly(operation, dt.date(2024, 2, 8)),
+        by=actors.TASKS,
+        channel="system",
     )
     assert national.content["totals"]["reports"] > 0
     assert national.content["notable_incidents"]

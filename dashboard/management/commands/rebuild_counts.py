@@ -11,7 +11,9 @@ restore) and the proof that the maintained numbers are exact. The dashboard's ta
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from dashboard import tallies
@@ -26,10 +28,10 @@ class Command(BaseCommand):
         "and the dashboard tallies from scratch."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--check", action="store_true", help="compare only, change nothing")
 
-    def handle(self, *args, check: bool = False, **options):
+    def handle(self, *args: Any, check: bool = False, **options: Any) -> None:
         if not check:
             with transaction.atomic():
                 rows = counts.rebuild()
