@@ -115,6 +115,21 @@ def request(port, method, path, *, headers=None, body=None, timeout=180.0) -> Re
     return Response(resp.status, elapsed, data, {k.lower(): v for k, v in resp.getheaders()})
 
 
+def resend_until_answered(send, *, budget: float = 60.0) -> tuple[Response, int]:
+    """What the offline app does: a 503/429 is sent again after its Retry-After (same
+    Idempotency-Key, so never twice), within `budget` seconds. Returns the last answer,
+    its time counted from the first try, and how many refusals came before it."""
+    started = time.perf_counter()
+    refused = 0
+    while True:
+        resp = send()
+        if resp.status not in (429, 503) or time.perf_counter() - started > budget:
+            spent = time.perf_counter() - started
+            return Response(resp.status, spent, resp.body, resp.headers), refused
+        refused += 1
+        time.sleep(min(float(resp.headers.get("retry-after", "1") or 1), 2.0))
+
+
 def _cookies(resp: Response, jar: dict[str, str]) -> None:
     for key, value in resp.headers.items():
         if key == "set-cookie":

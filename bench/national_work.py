@@ -18,6 +18,7 @@ from operations.models import Phase, Unit
 from pamilu import actors
 from reports import services as report_services
 from reports.models import DailyReport
+from reports.rules import SendWarnings
 from summaries import periods
 from summaries import services as summary_services
 from summaries.models import Summary
@@ -112,7 +113,15 @@ class WorkFigures:
                 summary="Patroli dan sambang (laporan terlambat).",
                 activities=[{"kind": "patroli", "count": 2, "personnel": 6}],
             )
-            report_services.report_submit(report=report, by=operator, channel="api")
+            try:
+                report_services.report_submit(report=report, by=operator, channel="api")
+            except SendWarnings as pending:  # e.g. fewer on duty than yesterday: confirmed
+                report_services.report_submit(
+                    report=report,
+                    by=operator,
+                    channel="api",
+                    confirm_warnings=[w.code for w in pending.warnings],
+                )
             t0 = time.perf_counter()
             rebuilt += summary_services.rebuild_stale(by=actors.TASKS, channel="system")
             samples.append(time.perf_counter() - t0)
