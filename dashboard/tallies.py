@@ -68,7 +68,7 @@ def drift() -> dict[str, int]:
             columns = ", ".join(keys + numbers)
             nonzero = " OR ".join(f"{n} <> 0" for n in numbers)
             kept = f"SELECT {columns} FROM {table} WHERE {nonzero}"  # noqa: S608
-            expected = f"SELECT {columns} FROM {table}_expected"  # noqa: S608
+            expected = f"SELECT {columns} FROM {table}_expected WHERE {nonzero}"  # noqa: S608
             cursor.execute(
                 f"SELECT (SELECT COUNT(*) FROM ({kept} EXCEPT {expected}) a) "  # noqa: S608
                 f"+ (SELECT COUNT(*) FROM ({expected} EXCEPT {kept}) b)"

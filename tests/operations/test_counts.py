@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from dashboard import tallies
 from operations import count_selectors, counts, selectors, services
 from operations.imports import import_tps
 from operations.models import PostKind, SecurityPattern, TpsCount, UnitKind, Vulnerability
@@ -247,3 +248,16 @@ def test_unit_move_from_a_stale_instance_moves_the_stored_subtree(tree, operatio
     )  # its path in memory is old
     tree.sirimau.refresh_from_db()
     assert tree.sirimau.path == "MABES/POLDA-BANTEN/POLRESTA-AMBON/POLSEK-SIRIMAU/"
+
+
+def test_a_level_emptied_by_deletes_leaves_no_tally_drift(tree, operation):
+    """Deleting every TPS of a level leaves its count row at zero (counts are never
+    deleted); the dashboard's TPS tally drops the group to zero too, and zero rows count
+    as absent on both sides of the check (the concurrency test once failed on this)."""
+    posts = _tps(operation, tree.sirimau, RAWAN, 2)
+    for post in posts:
+        services.post_delete(post=post, by=actors.SYSTEM, channel="system")
+    assert (
+        TpsCount.objects.get(operation=operation, unit=tree.sirimau, vulnerability=RAWAN).tps == 0
+    )
+    assert tallies.drift() == dict.fromkeys(tallies.TABLES, 0)
