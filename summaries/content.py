@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from operations import tree
 from operations.models import Operation, Unit
@@ -51,7 +51,11 @@ class Built:
 def build_full(*, operation: Operation, unit: Unit, period) -> Built:
     """Every unit's part over the period, summed in SQL (summaries.rollup): about 15
     queries whatever the size, no Python loop over the units. The parts stay on the
-    server (`buckets` None) until `state.store` writes them in the same transaction."""
+    server (`buckets` None) until `state.store` writes them in the same transaction.
+    The SQL is PostgreSQL's; elsewhere (the SQLite demo of `scripts/run`) the reference
+    build below gives the same content."""
+    if connection.vendor != "postgresql":
+        return build_full_in_python(operation=operation, unit=unit, period=period)
     with transaction.atomic():
         acc = rollup.build_acc(operation=operation, unit=unit, period=period)
     content = accumulate.render(acc=acc, operation=operation, unit=unit, period=period)
