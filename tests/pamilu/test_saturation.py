@@ -39,7 +39,7 @@ def test_requests_beyond_the_limit_are_refused_at_once(settings):
     refused_api = middleware(factory.get("/api/v1/reports/"))
     elapsed = time.monotonic() - started
 
-    assert elapsed < 0.5  # refused, not queued behind the slow requests
+    assert elapsed < 5  # refused, not queued behind the slow requests (they hold 10 s)
     assert refused_page.status_code == 503
     assert refused_page["Retry-After"] == "7"
     assert "Server sedang sibuk" in refused_page.content.decode()
