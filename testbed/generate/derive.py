@@ -26,7 +26,7 @@ from personnel.models import Apel, Assignment, Deployment, Personnel, PostGroup,
 from reports import facts
 from reports.models import DailyReport
 from summaries.models import Notice
-from testbed.generate.sql import execute
+from testbed.generate.sql import execute, scalar
 
 ISO = """to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"')"""
 AUDIT_COLUMNS = (
@@ -112,6 +112,23 @@ GROUP BY i.report_id;
 CREATE INDEX ON tb_inc_json (report_id);
 """
 
+# The report audit's ids are reserved before the rekap start on another connection (their
+# own audit entries then come after, as when built one after the other): one per step.
+_RESERVE = """
+CREATE TEMP TABLE tb_audit_base AS
+SELECT nextval(pg_get_serial_sequence('audit_auditentry', 'id')) AS base,
+       count(*) + count(t_submit) + count(t_return) + count(t_resubmit) + count(t_accept)
+           AS n
+FROM tb_rep;
+SELECT setval(pg_get_serial_sequence('audit_auditentry', 'id'), base + n - 1) FROM tb_audit_base;
+"""
+
+
+def reserve_report_audit() -> int:
+    execute(_RESERVE)
+    return scalar("SELECT n FROM tb_audit_base")
+
+
 # The ids follow the instants (as the services drew them): numbered on a narrow table of
 # (instant, report, step), so the wide rows are never sorted.
 _REPORT_AUDIT = f"""
@@ -123,10 +140,6 @@ SELECT ord, step, at, row_number() OVER (ORDER BY at, ord, step) AS n FROM (
     UNION ALL SELECT ord, 4, t_resubmit FROM tb_rep WHERE t_resubmit IS NOT NULL
     UNION ALL SELECT ord, 5, t_accept FROM tb_rep WHERE t_accept IS NOT NULL
 ) e;
-CREATE TEMP TABLE tb_audit_base AS
-SELECT nextval(pg_get_serial_sequence('audit_auditentry', 'id')) AS base;
-SELECT setval(pg_get_serial_sequence('audit_auditentry', 'id'),
-              (SELECT base FROM tb_audit_base) + (SELECT count(*) FROM tb_event) - 1);
 INSERT INTO audit_auditentry (id, {AUDIT_COLUMNS})
 SELECT b.base + e.n - 1, e.at,
        CASE WHEN e.step IN (3, 5) THEN r.reviewer_id ELSE r.creator_id END,
@@ -136,7 +149,7 @@ SELECT b.base + e.n - 1, e.at,
             WHEN 3 THEN 'report.return' WHEN 4 THEN 'report.resubmit' ELSE 'report.accept' END,
        %(ct_report)s, r.id::text,
        left('Anev ' || r.unit_name || ' ' || to_char(r.day, 'DD/MM/YYYY'), 255), r.unit_id,
-       {_code("r.unit_id")},
+       left(tu.code, 50),
        CASE e.step
          WHEN 1 THEN jsonb_build_object(
                'personnel_on_duty', d.personnel_on_duty, 'summary', d.summary,
@@ -156,6 +169,7 @@ SELECT b.base + e.n - 1, e.at,
 FROM tb_event e
 CROSS JOIN tb_audit_base b
 JOIN tb_rep r ON r.ord = e.ord
+JOIN tb_unit tu ON tu.ord = r.unit_ord
 JOIN reports_dailyreport d ON d.id = r.id
 LEFT JOIN tb_act_json aj ON e.step = 1 AND aj.report_id = r.id
 LEFT JOIN tb_inc_json ij ON e.step = 1 AND ij.report_id = r.id
@@ -287,25 +301,47 @@ LEFT JOIN LATERAL (SELECT jsonb_object_agg(e.item, jsonb_build_array(e.ready, e.
 WHERE a.operation_id = %(op)s ORDER BY a.created_at, a.id
 """
 
-# (name, SQL): run in this order by `derive_all`.
-DERIVED: list[tuple[str, str]] = [
+# The app's own statements (operations.counts, dashboard.tallies), the rows inserted in key
+# order so that their ids do not depend on the plan (the tables are analyzed by then).
+_TPS_COUNTS = (
+    f"{counts._INSERT} SELECT * FROM "
+    f"({counts._expected(where='AND p.operation_id = %(op)s', insert='')}) x ORDER BY 1, 2, 3"
+)
+
+
+def _tally(table: str) -> str:
+    keys, numbers = tallies.TABLES[table]
+    columns = ", ".join(keys + numbers)
+    return (
+        f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {table}_expected "
+        f"ORDER BY {', '.join(keys)}"
+    )
+
+
+# (name, SQL): run in this order by `derive_all`. What the rekap read, and every audit
+# entry but the reports' (their ids reserved in between), comes before the rekap;
+# the rest may run beside them.
+BEFORE_SUMMARIES: list[tuple[str, str]] = [
     ("report unit paths", facts.REBUILD_REPORT_PATHS_SQL),
     ("incident report day and state", facts.REBUILD_INCIDENTS_SQL),
-    ("tps counts", counts._expected(where="AND p.operation_id = %(op)s", insert=counts._INSERT)),
+    ("tps counts", _TPS_COUNTS),
     # the dashboard's tallies (kept by triggers, which the bulk load's replica role skips)
-    *((f"dashboard tally {table}", sql) for table, sql in tallies.FILL_SQL.items()),
+    *((f"dashboard tally {table}", _tally(table)) for table in tallies.TABLES),
     ("audit: units, people, sprin", _SETUP_AUDIT),
     ("audit: TPS groups", _GROUP_AUDIT),
     ("audit: deployments", _DEPLOYMENT_AUDIT),
     ("audit: apel", _APEL_AUDIT),
-    ("report state (json)", _REPORT_STATE),
-    ("audit: reports", _REPORT_AUDIT),
     ("notices", _NOTICES),
     ("audit: notices", _NOTICE_AUDIT),
 ]
+AFTER_SUMMARIES: list[tuple[str, str]] = [
+    ("report state (json)", _REPORT_STATE),
+    ("audit: reports", _REPORT_AUDIT),
+]
+DERIVED = BEFORE_SUMMARIES + AFTER_SUMMARIES
 
 
-def derive_all(operation, now, timer) -> None:
+def derive_all(operation, now, timer, steps: list[tuple[str, str]] = DERIVED) -> None:
     values = {**params(operation), "now": now}
-    for name, sql in DERIVED:
+    for name, sql in steps:
         timer.step(f"derive {name}", execute, sql, values)

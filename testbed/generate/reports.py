@@ -300,6 +300,7 @@ def load_incidents(operation_id: int) -> int:
 def _drop_unconfirmed_elsewhere() -> int:
     """A Polsek's incident on a day its Polres sent a report without incidents would make
     that send ask for confirmation (``reports.rules``: incidents elsewhere): not kept."""
+    execute("ANALYZE reports_incident, operations_unit")  # else a nested loop per Polsek
     return execute(
         """
         DELETE FROM reports_incident i

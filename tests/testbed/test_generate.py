@@ -18,6 +18,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from audit.models import AuditEntry
+from dashboard import tallies
 from operations import clock, counts
 from operations.models import Operation, Post, Unit, UnitKind
 from operations.services import unit_path
@@ -273,6 +274,12 @@ def test_command_refuses_a_database_with_units(national):
 def test_maintained_copies_are_exact(national):
     assert facts.drift() == {"incidents": 0, "reports": 0}
     assert counts.drift() == []
+    drift = tallies.drift()
+    assert drift and set(drift.values()) == {0}
+    with connection.cursor() as cursor:
+        for table in tallies.TABLES:
+            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
+            assert cursor.fetchone()[0] > 0, table
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM audit_auditentry a LEFT JOIN operations_unit u "
