@@ -9,11 +9,11 @@ from knox.models import AuthToken
 from accounts.models import ApiToken, SignInFailure, User
 from accounts.services import (
     MAX_TOKEN_LIFETIME,
-    SESSION_FIELDS,
     password_changed,
     token_issue,
     token_revoke,
-    user_access_changed,
+    user_delete,
+    user_save,
 )
 from audit.admin import AuditedAdmin
 
@@ -34,12 +34,10 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
         (_("Satuan dan peran"), {"fields": ("full_name", "unit", "role")}),
     )
 
-    def save_model(self, request, obj, form, change):
-        """Disabling, re-enabling, a new role or unit end all the user's sessions and tokens."""
-        stored = User.objects.filter(pk=obj.pk).values(*SESSION_FIELDS).first() if change else None
-        super().save_model(request, obj, form, change)
-        if stored is not None:
-            user_access_changed(user=obj, before=stored, by=request.user, channel="admin")
+    # Disabling, re-enabling, a new role or unit end all the user's sessions and tokens
+    # (accounts.services.user_save).
+    save_service = user_save
+    delete_service = user_delete
 
     def user_change_password(self, request, id, form_url=""):
         response = super().user_change_password(request, id, form_url)

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import signin
 from accounts.models import ApiToken, ApiTokenInfo, SignInFailure, User
-from audit.services import record
+from audit.services import record, save_audited, snapshot
 from pamilu import actors
 from pamilu.actors import Actor, ChannelName, user_of
+from pamilu.scoping import can_manage_unit
 
 MAX_TOKEN_LIFETIME = dt.timedelta(days=366)
 
@@ -148,3 +149,39 @@ def user_access_changed(
         changes={"because": [f.removesuffix("_id") for f in changed], "tokens_ended": ended},
     )
     return changed
+
+
+def _check_manage_user(by: Actor, user: User) -> None:
+    """Accounts are kept by an administrator of the account's unit (a nationwide one for an
+    account without a unit), for the unit as stored and as changed."""
+    units = [user.unit]
+    if user.pk:
+        stored = User.objects.select_related("unit").filter(pk=user.pk).first()
+        if stored is not None and stored.unit_id != user.unit_id:
+            units.append(stored.unit)
+    for unit in units:
+        if not can_manage_unit(by, unit):
+            raise PermissionDenied(_("Anda tidak berwenang mengelola akun satuan ini."))
+
+
+@transaction.atomic
+def user_save(*, user: User, by: Actor, channel: ChannelName) -> User:
+    """Create or change an account (the admin's form has set its fields, a new password
+    hashed). Disabling, re-enabling, a new password, role or unit end all its sessions and
+    tokens (user_access_changed). The entry never holds the password hash."""
+    _check_manage_user(by, user)
+    stored = User.objects.filter(pk=user.pk).values(*SESSION_FIELDS).first() if user.pk else None
+    user = save_audited(
+        user, by=by, channel=channel, action="user.update" if stored else "user.create"
+    )
+    if stored is not None:
+        user_access_changed(user=user, before=stored, by=by, channel=channel)
+    return user
+
+
+@transaction.atomic
+def user_delete(*, user: User, by: Actor, channel: ChannelName) -> None:
+    """Delete an account (its tokens and sessions go with it)."""
+    _check_manage_user(by, user)
+    record(actor=by, channel=channel, action="user.delete", obj=user, changes=snapshot(user))
+    user.delete()

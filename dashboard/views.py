@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from accounts.http import AuthenticatedRequest
+from dashboard import panels
 from dashboard.build import build, chart_payload
 from dashboard.query import resolve_query
 from dashboard.versions import dashboard_version
@@ -42,11 +43,19 @@ def _context(request: AuthenticatedRequest, query: Focus | None = None) -> dict[
     }
 
 
+def _with_panels(request: AuthenticatedRequest, context: dict[str, Any]) -> dict[str, Any]:
+    html = panels.render(request, context)
+    return {**context, "panels": html, "panel_digests": panels.digests(html)}
+
+
 @login_required
 @require_GET
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     """The operation at a glance for a unit of the user's subtree, with drill-down."""
-    return render(request, "dashboard/dashboard.html", _context(request))
+    context = _context(request)
+    if context["operation"] and context["focus"]:
+        context = _with_panels(request, context)
+    return render(request, "dashboard/dashboard.html", context)
 
 
 @login_required
@@ -54,13 +63,30 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
 def dashboard_panels(request: AuthenticatedRequest) -> HttpResponse:
     """The dashboard's numbers as an htmx partial, polled to refresh the page. A poll whose
     `If-None-Match` holds the current version (dashboard.versions) is a 304, built from
-    nothing but that version."""
+    nothing but that version. Otherwise, a poll that says which panels it holds
+    (dashboard.panels) gets back only those that moved; one that does not, all of them."""
     query = resolve_query(request)
     etag = f'"{dashboard_version(request, query)}"'
+    have = panels.held(request)
     if etag in request.headers.get("If-None-Match", ""):
         response: HttpResponse = HttpResponseNotModified()
+    elif have is None:
+        response = render(
+            request, "dashboard/_panels.html", _with_panels(request, _context(request, query))
+        )
     else:
-        response = render(request, "dashboard/_panels.html", _context(request, query))
+        context = _context(request, query)
+        html = panels.render(request, context)
+        moved = panels.changed(html, have)
+        response = render(
+            request,
+            "dashboard/_panels_changed.html",
+            {
+                "changed": panels.render(request, context, names=moved, oob=True).values(),
+                "panel_digests": panels.digests(html),
+            },
+        )
+        response["HX-Reswap"] = "none"  # only the out-of-band panels are swapped
     response["ETag"] = etag
     patch_cache_control(response, private=True, no_cache=True)
     return response

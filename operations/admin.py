@@ -5,7 +5,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditedAdmin
-from operations import counts
 from operations.imports import import_tps
 from operations.models import (
     Event,
@@ -18,6 +17,9 @@ from operations.models import (
 )
 from operations.selectors import operations_for
 from operations.services import (
+    event_create,
+    event_delete,
+    event_update,
     post_create,
     post_delete,
     post_update,
@@ -26,6 +28,14 @@ from operations.services import (
     unit_create,
     unit_delete,
     unit_update,
+)
+from operations.services_reference import (
+    operation_delete,
+    operation_save,
+    phase_delete,
+    phase_save,
+    task_force_delete,
+    task_force_save,
 )
 from pamilu.api.admin_import import ImportForm, import_page
 from pamilu.scoping import visible_units
@@ -137,12 +147,10 @@ class OperationAdmin(AuditedAdmin):
     search_fields = ["name", "code"]
     autocomplete_fields = ["unit"]
     inlines = [PhaseInline, TaskForceInline, SecurityPatternInline]
-
-    def save_related(self, request, form, formsets, change):
-        # The patterns inline may change the requirement of every TPS of the operation.
-        counts.lock_for_pattern_change(form.instance.pk)
-        super().save_related(request, form, formsets, change)
-        counts.pattern_changed(form.instance.pk)
+    # The inline rows go through phase_save, task_force_save and security_pattern_save
+    # (AuditedAdmin.save_formset); the last keeps the TPS requirement counts.
+    save_service = operation_save
+    delete_service = operation_delete
 
 
 @admin.register(Phase)
@@ -150,6 +158,8 @@ class PhaseAdmin(AuditedAdmin):
     list_display = ["name", "operation", "kind", "start_date", "end_date", "is_voting_day"]
     list_filter = ["operation", "kind"]
     search_fields = ["name"]
+    save_service = phase_save
+    delete_service = phase_delete
 
 
 @admin.register(TaskForce)
@@ -157,6 +167,9 @@ class TaskForceAdmin(AuditedAdmin):
     list_display = ["name", "code", "level", "operation"]
     list_filter = ["operation", "level"]
     search_fields = ["name", "code"]
+    save_service = task_force_save
+    delete_service = task_force_delete
+    service_argument = "task_force"
 
 
 @admin.register(SecurityPattern)
@@ -164,12 +177,9 @@ class SecurityPatternAdmin(AuditedAdmin):
     list_display = ["operation", "unit", "vulnerability", "police", "tps_per_group", "linmas"]
     list_filter = ["operation", "vulnerability"]
     autocomplete_fields = ["unit"]
-
-    def save_model(self, request, obj, form, change):
-        security_pattern_save(pattern=obj, by=request.user, channel="admin")
-
-    def delete_model(self, request, obj):
-        security_pattern_delete(pattern=obj, by=request.user, channel="admin")
+    save_service = security_pattern_save
+    delete_service = security_pattern_delete
+    service_argument = "pattern"
 
 
 POST_KEYS = {"operation", "unit"}
@@ -231,3 +241,19 @@ class EventAdmin(AuditedAdmin):
     search_fields = ["name", "place"]
     autocomplete_fields = ["unit"]
     date_hierarchy = "starts_at"
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # The stored row: the right is checked for its unit as committed.
+            stored = Event.objects.select_related("unit").get(pk=obj.pk)
+            fields = {name: getattr(obj, name) for name in form.changed_data}
+            saved = event_update(event=stored, by=request.user, channel="admin", **fields)
+        else:
+            fields = {name: getattr(obj, name) for name in form.fields if name not in POST_KEYS}
+            saved = event_create(
+                operation=obj.operation, unit=obj.unit, by=request.user, channel="admin", **fields
+            )
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        event_delete(event=obj, by=request.user, channel="admin")

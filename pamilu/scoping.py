@@ -184,6 +184,13 @@ def check_manage_unit(user: Viewer | SystemActor | None, unit: Unit | None) -> N
         raise PermissionDenied(_("Anda tidak berwenang mengubah susunan satuan ini."))
 
 
+def check_manage_operation(user: Viewer | SystemActor | None, unit: Unit) -> None:
+    """An operation and what hangs on it (phases, task forces) are kept by an administrator
+    of the organising unit's scope (pamilu.scoping.can_manage_unit)."""
+    if not can_manage_unit(user, unit):
+        raise PermissionDenied(_("Anda tidak berwenang mengubah operasi satuan ini."))
+
+
 # --- references in writes -----------------------------------------------------------------
 
 # How a model's rows are scoped when a write names one (a foreign key in a serializer or a

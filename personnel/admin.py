@@ -19,13 +19,23 @@ from personnel.models import (
     Rank,
     Warrant,
 )
+from personnel.services_reference import (
+    apel_delete,
+    personnel_delete,
+    rank_delete,
+    rank_save,
+    warrant_delete,
+    warrant_save,
+)
 
 
 @admin.register(Rank)
-class RankAdmin(admin.ModelAdmin):
+class RankAdmin(AuditedAdmin):
     list_display = ["order", "code", "name", "group"]
     list_filter = ["group"]
     ordering = ["order"]
+    save_service = rank_save
+    delete_service = rank_delete
 
 
 @admin.register(Personnel)
@@ -36,6 +46,8 @@ class PersonnelAdmin(AuditedAdmin):
     autocomplete_fields = ["unit"]
     list_select_related = ["rank", "unit"]
     change_list_template = "admin/imports/personnel_change_list.html"
+    delete_service = personnel_delete
+    service_argument = "person"
 
     def save_model(self, request, obj, form, change):
         """Through personnel.services (audited there, the right to write checked)."""
@@ -91,10 +103,15 @@ class WarrantAdmin(AuditedAdmin):
     search_fields = ["number", "subject"]
     autocomplete_fields = ["issuing_unit"]
     inlines = [AssignmentInline]
+    save_service = warrant_save
+    delete_service = warrant_delete
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(AuditedAdmin):
+    """View only: assignments are added by personnel.services.assignment_add (BKO marking,
+    the police available); there is no service to remove one yet."""
+
     list_display = ["personnel", "warrant", "unit", "task_force", "is_bko", "home_unit"]
     list_filter = ["is_bko", "operation", "task_force__level"]
     search_fields = ["personnel__name", "personnel__nrp", "warrant__number"]
@@ -189,7 +206,10 @@ class PostGroupMemberInline(admin.TabularInline):
 
 
 @admin.register(PostGroup)
-class PostGroupAdmin(admin.ModelAdmin):
+class PostGroupAdmin(AuditedAdmin):
+    """View only: groups are made by the proposed plotting (personnel.services_plotting);
+    there is no service to dissolve one yet."""
+
     list_display = ["name", "unit", "vulnerability", "operation"]
     list_filter = ["operation", "vulnerability"]
     search_fields = ["name", "unit__name"]
@@ -223,6 +243,7 @@ class ApelAdmin(AuditedAdmin):
     list_select_related = ["unit", "operation"]
     date_hierarchy = "held_at"
     inlines = [ApelEquipmentInline]
+    delete_service = apel_delete  # no save service: view only
 
     def has_add_permission(self, request):
         return False

@@ -125,6 +125,10 @@ class DeploymentViewSet(
         return DeploymentSerializer
 
     def _check_deploy(self, unit: Unit) -> None:
+        # The services check it too; checked here first because their counts decorator
+        # (personnel.coverage_counts.keeps_deployments) locks the person's rows before the
+        # service's own check, and the import reads the file before it: a user without the
+        # right is refused before any lock or read.
         if not scoping.can_deploy(self.request.user, unit):
             raise exceptions.PermissionDenied(
                 "Anda tidak berwenang menempatkan personel untuk satuan ini."
@@ -275,11 +279,7 @@ class ApelViewSet(
     lookup_value_regex = r"\d+"
 
     def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        if not scoping.can_deploy(self.request.user, data["unit"]):
-            raise exceptions.PermissionDenied(
-                "Anda tidak berwenang mencatat apel untuk satuan ini."
-            )
+        data = dict(serializer.validated_data)  # the right: checked by apel_record
         serializer.instance = services.apel_record(
             operation=data["operation"],
             unit=data["unit"],

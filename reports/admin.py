@@ -112,10 +112,12 @@ class IdempotencyKeyAdmin(admin.ModelAdmin):
 class CorrectionAdmin(admin.ModelAdmin):
     """Read-only: what was removed from which report, by whom and why."""
 
-    list_display = ["removed_at", "kind", "original_id", "report", "removed_by", "retain_until"]
+    list_display = [
+        "removed_at", "kind", "original_id", "report", "removed_by_name", "retain_until",
+    ]  # fmt: skip
     list_filter = ["kind"]
     exclude = ["file"]
-    list_select_related = ["report__unit", "removed_by"]
+    list_select_related = ["report__unit"]
 
     def has_add_permission(self, request):
         return False

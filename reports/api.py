@@ -7,7 +7,6 @@ reports.services with channel "api". A POST creating a report may carry an
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -177,22 +176,16 @@ class ReportViewSet(
         confirmed = data.pop("confirm_warnings", [])
         activities = data.pop("activities", None)
         incidents = data.pop("incidents", None)
-        with transaction.atomic():
-            report = services.report_update(
-                report=report,
-                by=request.user,
-                channel=API,
-                activities=None if activities is None else [dict(a) for a in activities],
-                incidents=None if incidents is None else [dict(i) for i in incidents],
-                **data,
-            )
-            if send:
-                report = services.report_submit(
-                    report=report,
-                    by=request.user,
-                    channel=API,
-                    confirm_warnings=confirmed,
-                )
+        report = services.report_update(
+            report=report,
+            by=request.user,
+            channel=API,
+            activities=None if activities is None else [dict(a) for a in activities],
+            incidents=None if incidents is None else [dict(i) for i in incidents],
+            submit=send,
+            confirm_warnings=confirmed,
+            **data,
+        )
         return self._out(report)
 
     @extend_schema(

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import record, snapshot
-from pamilu.actors import Actor, ChannelName
+from pamilu.actors import Actor, ChannelName, user_of
 from reports.models import Attachment, Correction, CorrectionKind, DailyReport, Incident
 from summaries.services import mark_stale_for_report
 
@@ -38,7 +38,8 @@ def incident_correct_away(
         original_id=incident.pk,
         data=data,
         reason=reason,
-        removed_by=by,
+        removed_by=user_of(by),
+        removed_by_name=by.get_username()[:150],
         retain_until=_retain_until(),
     )
     incident.delete()
@@ -67,7 +68,8 @@ def attachment_correct_away(
         data=data,
         file=attachment.file.name,
         reason=reason,
-        removed_by=by,
+        removed_by=user_of(by),
+        removed_by_name=by.get_username()[:150],
         retain_until=_retain_until(),
     )
     attachment.delete()  # the row only: a FileField never deletes its file

@@ -388,9 +388,17 @@ class Correction(models.Model):
     data = models.JSONField(_("isi"), default=dict)
     file = models.FileField(_("berkas"), max_length=200, blank=True)
     reason = models.CharField(_("alasan"), max_length=255)
+    # Who removed it: a user, or (removed_by empty) a system actor named by removed_by_name,
+    # as the audit trail records an actor (pamilu.actors).
     removed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("oleh"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("oleh"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
+    removed_by_name = models.CharField(_("nama yang menghapus"), max_length=150, blank=True)
     removed_at = models.DateTimeField(_("waktu"), auto_now_add=True)
     retain_until = models.DateField(_("disimpan sampai"))
     file_purged_at = models.DateTimeField(_("berkas dimusnahkan"), null=True, blank=True)

@@ -264,9 +264,13 @@ def report_update(
     channel: ChannelName,
     activities: list[dict[str, Any]] | None = None,
     incidents: list[dict[str, Any]] | None = None,
+    submit: bool = False,
+    confirm_warnings: Iterable[str] = (),
     **fields: Any,
 ) -> DailyReport:
-    """Change a draft or returned report; a submitted or accepted one is frozen."""
+    """Change a draft or returned report; a submitted or accepted one is frozen. With
+    `submit`, sent in the same transaction (all or nothing: a refused send keeps none of
+    the changes)."""
     _check_writer(by, report.unit)
     unknown = set(fields) - set(REPORT_FIELDS)
     if unknown:
@@ -289,6 +293,11 @@ def report_update(
     changes = _changes(before, _report_state(locked))
     if changes:
         record(actor=by, channel=channel, action="report.update", obj=locked, changes=changes)
+    if submit:
+        # report_submit's own body, in this transaction (no savepoint of its own)
+        return report_submit.__wrapped__(  # type: ignore[attr-defined, no-any-return]
+            report=locked, by=by, channel=channel, confirm_warnings=confirm_warnings
+        )
     return locked
 
 

@@ -26,8 +26,10 @@ class ScopedMixin:
 
 
 class WriteForUnitMixin(ScopedMixin):
-    """Create/update/delete through the resource's services (by the user, channel "api");
-    refused (403, nothing written) for a unit the user may not write for.
+    """Create/update/delete through the resource's services (by the user, channel "api").
+    The service checks the right (pamilu.scoping.check_write_for_unit): refused with 403
+    and its reason, nothing written, for a unit the user may not write for (the old and
+    the new unit of an update).
 
     A viewset names its services and the keyword its instance goes by:
     `create_service = staticmethod(services.post_create)`, `instance_kwarg = "post"`."""
@@ -37,21 +39,16 @@ class WriteForUnitMixin(ScopedMixin):
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        self.check_write_unit(data["unit"])
         serializer.instance = type(self).create_service(by=self.request.user, channel="api", **data)
 
     def perform_update(self, serializer):
         instance = serializer.instance
-        self.check_write_unit(instance.unit)
         data = dict(serializer.validated_data)
-        if "unit" in data:
-            self.check_write_unit(data["unit"])
         serializer.instance = type(self).update_service(
             **{self.instance_kwarg: instance}, by=self.request.user, channel="api", **data
         )
 
     def perform_destroy(self, instance):
-        self.check_write_unit(instance.unit)
         type(self).delete_service(
             **{self.instance_kwarg: instance}, by=self.request.user, channel="api"
         )

@@ -135,16 +135,34 @@ def test_command_center_sees_database_counts_and_drills_to_polsek(
     assert page.locator("#dashboard-map .dash-incident").count() == 1
     page.screenshot(path=str(screenshot_dir / "dashboard-polsek.png"), full_page=True)
 
-    # The panels refresh on their own: the polled partial swaps in and the map stays.
+    # The panels refresh on their own: a second incident arrives, the poll brings back
+    # only the panels it moved (the header's clock too), and the map stays and redraws.
     before = page.get_attribute("#dashboard-updated time", "datetime")
-    page.wait_for_timeout(1100)
+    assert page.text_content("#stat-incidents-today").strip() == "1"
     page.evaluate(
-        """() => htmx.ajax('GET', document.getElementById('dashboard-panels').getAttribute('hx-get'),
-                           {target: '#dashboard-panels', swap: 'outerHTML'})"""
+        """() => ['panel-personnel', 'panel-incidents', 'dashboard-map'].forEach(
+                     (id) => { document.getElementById(id).dataset.mark = 'before-poll'; })"""
     )
+    builders.incident(sirimau, category="laka_lantas", severity="merah", place="Jalan Pattimura",
+                      latitude=Decimal("-3.70"), longitude=Decimal("128.17"))  # fmt: skip
+    page.wait_for_timeout(1100)
+    with page.expect_response(lambda r: "/dashboard/panels/" in r.url) as polled:
+        page.evaluate(
+            """() => htmx.ajax('GET', document.getElementById('dashboard-panels').getAttribute('hx-get'),
+                               {source: '#dashboard-panels', target: '#dashboard-panels', swap: 'outerHTML'})"""
+        )
+    assert polled.value.request.headers["x-dashboard-panels"].startswith("header=")
+    assert polled.value.headers["hx-reswap"] == "none"
     page.wait_for_function(
         "(before) => document.querySelector('#dashboard-updated time').getAttribute('datetime') !== before",
         arg=before,
     )
+    page.wait_for_function(
+        "() => document.querySelectorAll('#dashboard-map .dash-incident').length === 2"
+    )
+    assert page.text_content("#stat-incidents-today").strip() == "2"
+    assert page.get_attribute("#panel-personnel", "data-mark") == "before-poll"  # not re-sent
+    assert page.get_attribute("#panel-incidents", "data-mark") is None  # swapped in anew
+    assert page.get_attribute("#dashboard-map", "data-mark") == "before-poll"  # the same map
     assert page.locator("#dashboard-map .dash-post").count() == 4
     assert page.text_content("#compliance-on-time").strip() == "1"

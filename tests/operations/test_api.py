@@ -366,3 +366,36 @@ def test_events_times_checked_by_model(api, personas, tree, operation):
     assert response.status_code == 400
     assert response.json()["status"] == 400
     assert Event.objects.count() == 0
+
+
+def test_posts_write_refused_by_the_service_with_its_reason(api, posts, tree, operation):
+    # The viewset leaves the right to post_create / post_update / post_delete (issue 17):
+    # the same 403 and reason the viewset's own check gave, and nothing written.
+    client = api("reviewer")
+    target = posts["sirimau"]
+    voters, entries = target.voters, AuditEntry.objects.count()
+    url = f"/api/v1/posts/{target.pk}/"
+    created = client.post(
+        "/api/v1/posts/",
+        {
+            "operation": operation.pk,
+            "unit": tree.sirimau.pk,
+            "kind": "warehouse",
+            "code": "G-1",
+            "name": "Gudang",
+        },
+        format="json",
+    )
+    for response in (created, client.patch(url, {"voters": 1}, format="json"), client.delete(url)):
+        body = response.json()
+        assert (response.status_code, body["code"], body["detail"]) == (
+            403,
+            "permission_denied",
+            "Anda tidak berwenang menulis data untuk satuan ini.",
+        )
+    target.refresh_from_db()
+    assert (Post.objects.count(), target.voters, AuditEntry.objects.count()) == (
+        3,
+        voters,
+        entries,
+    )

@@ -1,10 +1,16 @@
 """The contracts of the write side hold across the tree (issue #17), read from the source:
 
-- no `transaction.atomic` in a view module (a view calls one service; the service is the
-  transaction);
+- no `transaction.atomic` in a view or API module (a view calls one service; the service is
+  the transaction);
 - no model write (`.save(`, `.delete(`, `.objects.create(`) outside the services, the
   migrations, the demo loader and the national test bed's generator, except the modules
-  listed in WRITES_ALLOWED with their reason;
+  listed in WRITES_ALLOWED with their reason (`.save(commit=False)` of a form builds objects
+  without writing);
+- the admin writes only through services: no admin module hands a write back to Django's
+  ModelAdmin (`super().save_model(...)` and the like), and every registered admin of a
+  pamilu app that offers an add, change or delete does it with pamilu's own code (an
+  AuditedAdmin with its services, or its own save_model / delete_model), except the
+  housekeeping deletes in ADMIN_DJANGO_WRITES;
 - no role compared with a string (`pamilu.roles.Role` members only);
 - every public function of a service module takes keyword-only arguments, with `by` and
   `channel` required (SERVICE_HELPERS lists the few public non-service functions there).
@@ -16,10 +22,16 @@ contain the words do not count.
 from __future__ import annotations
 
 import ast
+import inspect
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from django.contrib import admin
+from django.contrib.admin import ModelAdmin
+from django.test import RequestFactory
+
+from audit.admin import AuditedAdmin
 from audit.models import Channel
 from pamilu.actors import CHANNELS
 
@@ -29,7 +41,8 @@ ROOT = Path(__file__).resolve().parents[2]
 WRITES_ALLOWED = {
     "demo/": "the demo loader fills an empty database (its writes are the data set)",
     "testbed/": "the national test bed generator bulk-loads millions of rows",
-    "audit/": "the trail itself: audit.services.record, the seal and the log receivers",
+    "audit/receivers.py": "the trail itself: the entry of an admin without services",
+    "audit/sealing.py": "the trail itself: a sealed block of entries",
     "accounts/signin.py": "the failed sign-in counter, written by accounts.services",
     "pamilu/api/auth.py": "knox's expired token removed while authenticating a request",
     "reports/idempotency.py": "the stored answer of an Idempotency-Key (not a record)",
@@ -101,9 +114,20 @@ def _is_atomic(node: ast.AST) -> bool:
     )
 
 
+def _is_view_or_api_module(path: str) -> bool:
+    name = Path(path).name
+    return (
+        name.startswith(("views", "api"))
+        or "/views/" in path
+        or "/api/" in path
+        or path.startswith("pamilu/api/")
+    )
+
+
 def test_no_transaction_in_a_view_module():
-    views = [p for p in _project_modules() if Path(p).name.startswith("views") or "/views/" in p]
-    assert views  # the glob finds the views
+    views = [p for p in _project_modules() if _is_view_or_api_module(p)]
+    # the globs find the views and the API modules
+    assert {"reports/views.py", "reports/api.py", "pamilu/api/viewsets.py"} <= set(views)
     found = []
     for path in views:
         for node in ast.walk(_tree(path)):
@@ -124,7 +148,11 @@ def _model_writes(path: str) -> list[str]:
             and isinstance(func.value, ast.Attribute)
             and func.value.attr == "objects"
         )
-        if func.attr in MODEL_WRITES or is_create:
+        builds_only = any(
+            k.arg == "commit" and isinstance(k.value, ast.Constant) and k.value.value is False
+            for k in call.keywords
+        )
+        if (func.attr in MODEL_WRITES and not builds_only) or is_create:
             found.append(f"{path}:{call.lineno} {ast.unparse(func)}")
     return found
 
@@ -142,6 +170,89 @@ def test_the_write_check_finds_a_write():
     # The check above must be able to fail: the services it skips are full of writes.
     assert any(_model_writes("personnel/services.py"))
     assert any("objects.create" in w for w in _model_writes("accounts/services.py"))
+    assert _model_writes("audit/admin.py") == []  # formset.save(commit=False) writes nothing
+
+
+# What an admin hands to Django's ModelAdmin when it calls super(): each of these writes.
+DJANGO_ADMIN_WRITES = {
+    "save_model",
+    "delete_model",
+    "delete_queryset",
+    "save_related",
+    "save_formset",
+}
+
+
+def _super_writes(tree: ast.AST) -> list[str]:
+    return [
+        f"{call.lineno} super().{call.func.attr}"
+        for call in _calls(tree)
+        if isinstance(call.func, ast.Attribute)
+        and call.func.attr in DJANGO_ADMIN_WRITES
+        and isinstance(call.func.value, ast.Call)
+        and isinstance(call.func.value.func, ast.Name)
+        and call.func.value.func.id == "super"
+    ]
+
+
+def test_no_admin_hands_a_write_to_django():
+    admins = [p for p in _project_modules() if Path(p).name == "admin.py"]
+    assert {"audit/admin.py", "operations/admin.py", "personnel/admin.py"} <= set(admins)
+    found = [f"{path}:{hit}" for path in admins for hit in _super_writes(_tree(path))]
+    assert found == []
+    example = ast.parse("def save_model(self, r, o, f, c):\n    super().save_model(r, o, f, c)")
+    assert _super_writes(example) == ["2 super().save_model"]
+
+
+# Registered admins of pamilu's apps whose writes Django's ModelAdmin makes (audited by
+# audit.receivers), and why: housekeeping rows, not records anyone reports on.
+ADMIN_DJANGO_WRITES = {
+    ("accounts.signinfailure", "delete"): "a failed sign-in the throttle counts",
+    ("reports.idempotencykey", "delete"): "a stored answer of an Idempotency-Key",
+    ("summaries.notice", "delete"): "a reminder or escalation notice already sent",
+    ("summaries.summary", "delete"): "a built rekap; the next build writes it again",
+}
+PAMILU_APPS = {"accounts", "audit", "operations", "personnel", "reports", "summaries", "dashboard"}
+
+
+def _admin_writes() -> dict[tuple[str, str], bool]:
+    """{(model, write): written by pamilu's code} for every write a superuser is offered."""
+
+    class Superuser:
+        is_active = is_staff = is_superuser = is_authenticated = True
+
+        def has_perm(self, *args):
+            return True
+
+    request = RequestFactory().get("/admin/")
+    request.user = Superuser()  # type: ignore[assignment]  # what the admin asks of a user
+    result = {}
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label not in PAMILU_APPS:
+            continue
+        label = model._meta.label_lower
+        saves = ["save_model", *(["save_formset"] if model_admin.inlines else [])]
+        methods = {"add": saves, "change": saves, "delete": ["delete_model", "delete_queryset"]}
+        offered = {
+            "add": model_admin.has_add_permission(request),
+            "change": model_admin.has_change_permission(request),
+            "delete": model_admin.has_delete_permission(request),
+        }
+        for write, names in methods.items():
+            if offered[write]:
+                result[(label, write)] = all(
+                    getattr(type(model_admin), name) is not getattr(ModelAdmin, name)
+                    for name in names
+                )
+    return result
+
+
+def test_every_admin_write_goes_through_pamilu_code():
+    writes = _admin_writes()
+    assert writes[("operations.phase", "change")] is True  # the walk sees the admins
+    assert ("personnel.apel", "change") not in writes  # no save service: view only
+    by_django = {key for key, ours in writes.items() if not ours}
+    assert by_django == set(ADMIN_DJANGO_WRITES)
 
 
 def _role_compared_to_string(node: ast.Compare) -> bool:
@@ -263,3 +374,17 @@ def test_helpers_listed_still_exist():
     for path, name in SERVICE_HELPERS:
         names = {n.name for n in _tree(path).body if isinstance(n, ast.FunctionDef)}
         assert name in names, (path, name)
+
+
+def test_every_admin_service_takes_the_object_by_the_name_the_admin_passes():
+    checked = []
+    for model, model_admin in admin.site._registry.items():
+        if not isinstance(model_admin, AuditedAdmin):
+            continue
+        argument = model_admin.service_argument or model._meta.model_name
+        for service in (type(model_admin).save_service, type(model_admin).delete_service):
+            if service is not None:
+                parameters = inspect.signature(service).parameters
+                assert {argument, "by", "channel"} <= set(parameters), (model, service)
+                checked.append(service.__name__)
+    assert {"phase_save", "task_force_save", "security_pattern_save", "rank_delete"} <= set(checked)

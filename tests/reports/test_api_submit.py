@@ -106,3 +106,25 @@ def test_idempotent_retry_of_a_sent_report_replays_and_sends_once(personas, op, 
     assert retry["Idempotent-Replayed"] == "true"
     assert DailyReport.objects.get().report_date == DAY
     assert AuditEntry.objects.filter(action="report.submit").count() == 1
+
+
+def test_a_refused_send_with_an_update_keeps_none_of_the_update(personas, op, frozen):
+    # One service call (report_update with submit), one transaction: the sending rule
+    # refuses no personnel on duty, and the summary typed with it is not kept either.
+    client = token_client(personas.kapolsek_a)
+    created = client.post(REPORTS, _body(op), format="json").json()
+    response = client.patch(
+        f"{REPORTS}{created['id']}/",
+        {"summary": "Diubah.", "personnel_on_duty": 0, "submit": True},
+        format="json",
+    )
+    assert response.status_code == 400, response.json()
+    assert [e["field"] for e in response.json()["errors"]] == ["personnel_on_duty"]
+    report = DailyReport.objects.get()
+    assert (report.status, report.summary, report.personnel_on_duty) == (
+        ReportStatus.DRAFT,
+        created["summary"],
+        created["personnel_on_duty"],
+    )
+    actions = AuditEntry.objects.filter(object_id=str(report.pk), action__startswith="report.")
+    assert list(actions.values_list("action", flat=True)) == ["report.create"]

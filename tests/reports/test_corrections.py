@@ -54,6 +54,7 @@ def test_admin_delete_of_an_incident_is_an_audited_correction(
     assert correction.data["deaths"] == 1
     assert correction.data["category"] == "kejahatan"
     assert (correction.report_id, correction.removed_by) == (r.pk, personas.admin)
+    assert correction.removed_by_name == "admin"
     entry = AuditEntry.objects.get(action="incident.correct")
     assert (entry.actor_name, entry.channel, entry.unit_code) == (
         "admin",
@@ -126,3 +127,20 @@ def test_bulk_admin_delete_corrects_each(client, personas, operation, tree):
     assert sorted(Correction.objects.values_list("original_id", flat=True)) == sorted(ids)
     assert second.pk in ids
     assert AuditEntry.objects.filter(action="incident.correct").count() == 2
+
+
+def test_a_system_actor_corrects_an_incident_away_named_as_in_the_audit(personas, operation, tree):
+    r = _accepted_with_incident(operation, tree, personas)
+    incident = r.incidents.get()
+    correction = corrections.incident_correct_away(
+        incident=incident, by=actors.SYSTEM, channel="system", reason="Data ganda"
+    )
+    correction.refresh_from_db()
+    assert (correction.removed_by, correction.removed_by_name, correction.reason) == (
+        None,
+        "sistem",
+        "Data ganda",
+    )
+    assert not Incident.objects.filter(pk=incident.pk).exists()
+    entry = AuditEntry.objects.get(action="incident.correct")
+    assert (entry.actor, entry.actor_name, entry.channel) == (None, "sistem", "system")

@@ -154,6 +154,41 @@ def test_report_submit_sets_times_audits_and_marks_summaries_stale(
     assert entry.changes["status"] == ["draft", "submitted"]
 
 
+def test_report_update_with_submit_changes_and_sends_in_one_call(
+    personas, make_report, stale_marks
+):
+    report = make_report(personas.kapolsek_a, summary="Awal.")
+    sent = services.report_update(
+        report=report, by=personas.kapolsek_a, channel=WEB, summary="Lengkap.", submit=True
+    )
+    assert (sent.status, sent.summary, sent.submitted_at) == (
+        ReportStatus.SUBMITTED,
+        "Lengkap.",
+        NOON,
+    )
+    report.refresh_from_db()
+    assert (report.status, report.summary) == (ReportStatus.SUBMITTED, "Lengkap.")
+    assert _actions(report) == ["report.create", "report.update", "report.submit"]
+    assert stale_marks == [report.pk]
+
+
+def test_report_update_with_a_refused_submit_keeps_nothing(personas, make_report):
+    report = make_report(personas.kapolsek_a, summary="Awal.")
+    with pytest.raises(ValidationError) as info:
+        services.report_update(
+            report=report,
+            by=personas.kapolsek_a,
+            channel=WEB,
+            summary="Lengkap.",
+            personnel_on_duty=0,
+            submit=True,
+        )
+    assert "personnel_on_duty" in info.value.message_dict
+    report.refresh_from_db()
+    assert (report.status, report.summary) == (ReportStatus.DRAFT, "Awal.")
+    assert _actions(report) == ["report.create"]
+
+
 def test_report_submit_twice_is_refused(personas, make_report):
     report = make_report(personas.kapolsek_a, status="submitted")
     with pytest.raises(services.ReportStateError):

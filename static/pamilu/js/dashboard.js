@@ -179,18 +179,40 @@
     }
   }
 
+  var drawn = null;  // the JSON last drawn, and where
+
   function render() {
+    var el = document.getElementById("dashboard-data");
+    if (!el) { return; }
+    var mapEl = document.getElementById("dashboard-map");
+    var canvas = document.getElementById("chart-compliance");
+    if (drawn && drawn.text === el.textContent && drawn.map === mapEl && drawn.canvas === canvas) {
+      return;  // a poll that moved other panels: charts and map stay as they are
+    }
     var data = readData();
     if (!data) { return; }
     drawCharts(data);
     drawMap(data);
+    drawn = { text: el.textContent, map: mapEl, canvas: canvas };
   }
 
   document.addEventListener("DOMContentLoaded", render);
+  // The poll says which panels the page holds; the server sends back only those that
+  // moved, swapped out of band (dashboard/panels.py).
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    var held = document.getElementById("dashboard-panel-digests");
+    if (!elt || elt.id !== "dashboard-panels" || !held) { return; }
+    event.detail.headers["X-Dashboard-Panels"] = held.getAttribute("data-digests") || "";
+  });
   // After a refresh of the panels (not the readiness panel), redraw from the new data.
   document.body.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail && event.detail.elt;
     if (target && target.id === "readiness-panel") { return; }
     render();
+  });
+  document.body.addEventListener("htmx:oobAfterSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    if (target && target.id === "panel-data") { render(); }
   });
 })();
