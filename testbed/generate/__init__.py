@@ -15,6 +15,13 @@ Steps (each one or a few set-based SQL statements; Python only lays out the unit
    lists them; a new maintained table is one more entry there).
 6. ``summaries``: the rekap of past days built by ``summaries.services.summary_build``.
 
+Outside a transaction (``manage.py generate_national``) steps 1-5 up to the report audit
+are committed as one stage; the rekap are then built on a second connection while the
+first derives the report audit (whose ids were reserved), so both cores work; the
+remaining indexes, the foreign-key check and ANALYZE follow. A failure after the first
+stage empties every generated table again. Inside a transaction the same steps run one
+after the other in it.
+
 Random choices come from ``hashint8extended(key, seed)`` of stable ordinal keys, so
 the same seed, scale, days and ``now`` give the same rows (ids too, on an empty database).
 """

@@ -83,6 +83,8 @@ def _load(options: Options, now: dt.datetime, timer: Timer, staged: bool) -> tup
     elif _has_units():
         raise NotEmpty("the database already has units: use --reset to replace them")
     _tune_session(staged)
+    if timer.out is not None:
+        timer.out.write(f"  session: {_session_settings()}")
     install_functions(options.seed)
     _bulk_mode(True)
     today = now.astimezone(dt.timezone(dt.timedelta(hours=7))).date()  # WIB
@@ -182,6 +184,15 @@ def _tune_session(staged: bool) -> None:
             execute("SET temp_buffers = '2GB'")
     except DatabaseError:
         pass  # temp tables already used in this session: the size is fixed for it
+
+
+def _session_settings() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT string_agg(name || '=' || current_setting(name), ' ' ORDER BY name) "
+            "FROM pg_settings WHERE name IN ('work_mem', 'maintenance_work_mem', 'temp_buffers')"
+        )
+        return cursor.fetchone()[0]
 
 
 def _bulk_mode(on: bool) -> None:
