@@ -51,7 +51,7 @@ generate() {
     local db=${NATDB_NAME:-national} t0 t
     echo "generate into database $db on $(nproc) cores; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
     # The server's settings (a test bed's: see start); the generator prints its session's.
-    echo "server: $(psql_ -d postgres -At -c "SELECT string_agg(name || '=' || setting || COALESCE(unit, ''), ' ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'shared_buffers', 'work_mem', 'maintenance_work_mem', 'max_wal_size', 'max_parallel_workers_per_gather', 'max_parallel_maintenance_workers', 'jit', 'server_version')")"
+    echo "server: $(psql_ -d postgres -At -c "SELECT string_agg(name || '=' || current_setting(name), ' ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'shared_buffers', 'work_mem', 'maintenance_work_mem', 'max_wal_size', 'max_parallel_workers_per_gather', 'max_parallel_maintenance_workers', 'jit', 'server_version')")"
     t0=$(date +%s)
     psql_ -d postgres -q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
     export DATABASE_URL="postgres://postgres@127.0.0.1:$NATDB_PORT/$db"
