@@ -1,6 +1,10 @@
+from contextvars import ContextVar
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminPasswordChangeForm as OwnPasswordChangeForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,13 +13,39 @@ from knox.models import AuthToken
 from accounts.models import ApiToken, SignInFailure, User
 from accounts.services import (
     MAX_TOKEN_LIFETIME,
-    password_changed,
+    password_set,
     token_issue,
     token_revoke,
     user_delete,
     user_save,
 )
 from audit.admin import AuditedAdmin
+
+# Who sets a password on the admin's "change password" page. Django's view builds and
+# saves the form itself, so the acting user reaches the form's save() through this
+# variable, set for that one request (UserAdmin.user_change_password).
+_SETTING_PASSWORD: ContextVar[User] = ContextVar("pamilu_admin_setting_password")
+
+
+class PasswordSetForm(AdminPasswordChangeForm):
+    """Django's form for another user's password, saved by accounts.services.password_set
+    (the password, the end of the user's sessions and tokens and the audit, in one
+    transaction)."""
+
+    def save(self, commit: bool = True) -> User:
+        usable = self.cleaned_data.get("set_usable_password", True)
+        password = self.cleaned_data["password1"] if usable else None
+        by = _SETTING_PASSWORD.get()
+        return password_set(user=self.user, password=password, by=by, channel="admin")
+
+
+class OwnPasswordForm(OwnPasswordChangeForm):
+    """The admin's own-password page (old password required; accounts.views
+    .admin_password_change), saved by password_set."""
+
+    def save(self, commit: bool = True) -> User:
+        password = self.cleaned_data["new_password1"]
+        return password_set(user=self.user, password=password, by=self.user, channel="admin")
 
 
 @admin.register(User)
@@ -39,12 +69,14 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     save_service = user_save
     delete_service = user_delete
 
+    change_password_form = PasswordSetForm
+
     def user_change_password(self, request, id, form_url=""):
-        response = super().user_change_password(request, id, form_url)
-        if request.method == "POST" and response.status_code == 302:
-            user = User.objects.get(pk=id)
-            password_changed(user=user, by=request.user, channel="admin")
-        return response
+        acting = _SETTING_PASSWORD.set(request.user)
+        try:
+            return super().user_change_password(request, id, form_url)
+        finally:
+            _SETTING_PASSWORD.reset(acting)
 
 
 @admin.register(SignInFailure)

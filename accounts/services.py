@@ -111,9 +111,27 @@ def _end_tokens(user: User) -> int:
 
 
 @transaction.atomic
+def password_set(*, user: User, password: str | None, by: Actor, channel: ChannelName) -> User:
+    """A new password for `user` (None: password sign-in disabled), in one transaction with
+    its consequences: every session (the hash covers the password) and every token of the
+    user ends, and the audit entry says so, without the password. Someone else's password
+    is set by an administrator of the account's unit; one's own, by oneself."""
+    if user_of(by) != user:
+        _check_manage_user(by, user)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    user.save(update_fields=["password"])
+    password_changed(user=user, by=by, channel=channel)
+    return user
+
+
+@transaction.atomic
 def password_changed(*, user: User, by: Actor, channel: ChannelName) -> None:
     """After `user.set_password(...)` and save: every session (the hash covers the password)
-    and every token of the user ends. The audit entry says so, without the password."""
+    and every token of the user ends. The audit entry says so, without the password.
+    (password_set does both; this is for a password stored elsewhere, e.g. the shell.)"""
     ended = _end_tokens(user)
     record(
         actor=by,

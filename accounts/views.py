@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import services, sessions, signin
+from accounts.admin import OwnPasswordForm
 from accounts.models import Role
 
 
@@ -96,11 +97,19 @@ def admin_login(request):
 
 
 def admin_password_change(request, extra_context=None):
-    """The admin's own-password page, audited, and ending the user's tokens."""
-    response = admin.site.admin_view(admin.site.password_change)(request, extra_context)
-    if request.method == "POST" and response.status_code == 302 and request.user.is_authenticated:
-        services.password_changed(user=request.user, by=request.user, channel="admin")
-    return response
+    """The admin's own-password page: Django's (AdminSite.password_change), with the form
+    saved by accounts.services.password_set (the password, the end of the other sessions
+    and of the tokens, and the audit, in one transaction)."""
+
+    def page(request):
+        request.current_app = admin.site.name
+        return auth_views.PasswordChangeView.as_view(
+            form_class=OwnPasswordForm,
+            success_url=reverse("admin:password_change_done"),
+            extra_context={**admin.site.each_context(request), **(extra_context or {})},
+        )(request)
+
+    return admin.site.admin_view(page)(request)
 
 
 @require_POST

@@ -6,12 +6,14 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone
 
 from accounts.models import ApiToken, Role
 from accounts.services import password_changed, token_issue, user_access_changed
 from audit.models import AuditEntry
+from tests import builders
 from tests.builders import token_client
 
 T0 = dt.datetime(2026, 11, 24, 1, 0, tzinfo=dt.UTC)
@@ -191,6 +193,42 @@ def test_admin_password_change_ends_tokens_and_is_audited(client, personas):
     entry = AuditEntry.objects.get(action="auth.password_change")
     assert entry.actor == personas.admin
     assert "Kuat-Sekali-2026" not in str(entry.changes)
+
+
+def test_admin_password_set_by_an_admin_of_another_polda_is_refused(client, tree, personas):
+    # Staff with Django's permission to change users, but the account is in Maluku: the
+    # service refuses (403) and the password, the tokens and the trail stay as they were.
+    user = personas.kapolsek_a
+    api = token_client(user)
+    staff = builders.user(Role.ADMIN, tree.sulsel, "admin.sulsel", is_staff=True)
+    staff.user_permissions.add(
+        *Permission.objects.filter(codename__in=["change_user", "view_user"])
+    )
+    client.force_login(staff)
+    stored = user.password
+    response = client.post(
+        f"/admin/accounts/user/{user.pk}/password/",
+        {"password1": "Kuat-Sekali-2026", "password2": "Kuat-Sekali-2026"},
+    )
+    assert response.status_code == 403
+    user.refresh_from_db()
+    assert user.password == stored
+    assert api.get("/api/v1/reports/").status_code == 200
+    assert not AuditEntry.objects.filter(action="auth.password_change").exists()
+
+
+def test_admin_can_disable_password_sign_in_through_the_service(client, personas):
+    user = personas.kapolsek_a
+    client.force_login(personas.admin)
+    response = client.post(
+        f"/admin/accounts/user/{user.pk}/password/",
+        {"usable_password": "false", "unset-password": "1"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    user.refresh_from_db()
+    assert not user.has_usable_password()
+    entry = AuditEntry.objects.get(action="auth.password_change")
+    assert (entry.actor, entry.channel) == (personas.admin, "admin")
 
 
 def test_unchanged_admin_save_keeps_sessions(personas):
