@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts import signin
 from accounts.models import ApiToken, ApiTokenInfo, SignInFailure, User
-from audit.services import record, save_audited, snapshot
+from audit.services import delete_audited, record, save_audited
 from pamilu import actors
 from pamilu.actors import Actor, ChannelName, user_of
 from pamilu.scoping import can_manage_unit
@@ -201,5 +201,4 @@ def user_save(*, user: User, by: Actor, channel: ChannelName) -> User:
 def user_delete(*, user: User, by: Actor, channel: ChannelName) -> None:
     """Delete an account (its tokens and sessions go with it)."""
     _check_manage_user(by, user)
-    record(actor=by, channel=channel, action="user.delete", obj=user, changes=snapshot(user))
-    user.delete()
+    delete_audited(user, by=by, channel=channel, action="user.delete")

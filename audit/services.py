@@ -151,3 +151,17 @@ def save_audited(
         changes=changes if changes is not None else (diff(before, after) if stored else after),
     )
     return obj
+
+
+def delete_audited(
+    obj: models.Model,
+    *,
+    by: Actor,
+    channel: ChannelName,
+    action: str,
+    unit: models.Model | None = None,
+) -> None:
+    """Record `obj`'s values, then delete it (the database refuses a protected row, and the
+    entry goes with the rolled-back transaction). Call it inside the service's transaction."""
+    record(actor=by, channel=channel, action=action, obj=obj, changes=snapshot(obj), unit=unit)
+    obj.delete()

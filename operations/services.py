@@ -11,7 +11,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.dispatch import Signal
 
-from audit.services import diff, record, save_audited, snapshot
+from audit.services import delete_audited, diff, record, save_audited, snapshot
 from operations import counts, tree
 from operations.counts import Key
 from operations.models import (
@@ -117,15 +117,7 @@ def unit_update(*, unit: Unit, by: Actor, channel: ChannelName, **fields: Any) -
 def unit_delete(*, unit: Unit, by: Actor, channel: ChannelName) -> None:
     """Delete a unit nothing refers to (the database protects one in use)."""
     check_manage_unit(by, unit)
-    record(
-        actor=by,
-        channel=channel,
-        action="unit.delete",
-        obj=unit,
-        changes=snapshot(unit),
-        unit=unit.parent,
-    )
-    unit.delete()
+    delete_audited(unit, by=by, channel=channel, action="unit.delete", unit=unit.parent)
 
 
 def _rewrite_subtree_paths(old: str, new: str, *, depth_shift: int) -> None:
@@ -221,9 +213,8 @@ def post_delete(*, post: Post, by: Actor, channel: ChannelName) -> None:
         before = _locked_key(post)
     except ValidationError:
         return  # already deleted
-    record(actor=by, channel=channel, action="post.delete", obj=post, changes=snapshot(post))
     post_id = post.pk
-    post.delete()
+    delete_audited(post, by=by, channel=channel, action="post.delete")
     counts.post_changed(before=before, after=None)
     post_tps_changed.send(sender=type(post), post_id=post_id, before=before, after=None)
 
@@ -250,8 +241,7 @@ def event_update(*, event: Event, by: Actor, channel: ChannelName, **fields: Any
 @transaction.atomic
 def event_delete(*, event: Event, by: Actor, channel: ChannelName) -> None:
     check_write_for_unit(by, event.unit)
-    record(actor=by, channel=channel, action="event.delete", obj=event, changes=snapshot(event))
-    event.delete()
+    delete_audited(event, by=by, channel=channel, action="event.delete")
 
 
 # --- security patterns (the TPS guard requirement of an operation) ---------------------
@@ -283,13 +273,7 @@ def security_pattern_save(
 def security_pattern_delete(*, pattern: SecurityPattern, by: Actor, channel: ChannelName) -> None:
     check_write_for_unit(by, pattern.unit or pattern.operation.unit)
     counts.lock_for_pattern_change(pattern.operation_id)
-    record(
-        actor=by,
-        channel=channel,
-        action="securitypattern.delete",
-        obj=pattern,
-        changes=snapshot(pattern),
-        unit=pattern.unit,
+    delete_audited(
+        pattern, by=by, channel=channel, action="securitypattern.delete", unit=pattern.unit
     )
-    pattern.delete()
     counts.pattern_changed(pattern.operation_id)

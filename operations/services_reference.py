@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from audit.services import record, save_audited, snapshot
+from audit.services import delete_audited, save_audited
 from operations.models import Operation, Phase, TaskForce, Unit
 from pamilu.actors import Actor, ChannelName
 from pamilu.scoping import check_manage_operation
@@ -46,14 +46,7 @@ def operation_save(*, operation: Operation, by: Actor, channel: ChannelName) -> 
 def operation_delete(*, operation: Operation, by: Actor, channel: ChannelName) -> None:
     """Delete an operation (the database refuses one that records refer to)."""
     _check_operation(by, operation)
-    record(
-        actor=by,
-        channel=channel,
-        action=_action(operation, "delete"),
-        obj=operation,
-        changes=snapshot(operation),
-    )
-    operation.delete()
+    delete_audited(operation, by=by, channel=channel, action=_action(operation, "delete"))
 
 
 def _check_part(by: Actor, part: Phase | TaskForce) -> None:
@@ -76,14 +69,7 @@ def phase_save(*, phase: Phase, by: Actor, channel: ChannelName) -> Phase:
 @transaction.atomic
 def phase_delete(*, phase: Phase, by: Actor, channel: ChannelName) -> None:
     _check_part(by, phase)
-    record(
-        actor=by,
-        channel=channel,
-        action=_action(phase, "delete"),
-        obj=phase,
-        changes=snapshot(phase),
-    )
-    phase.delete()
+    delete_audited(phase, by=by, channel=channel, action=_action(phase, "delete"))
 
 
 @transaction.atomic
@@ -97,11 +83,4 @@ def task_force_save(*, task_force: TaskForce, by: Actor, channel: ChannelName) -
 @transaction.atomic
 def task_force_delete(*, task_force: TaskForce, by: Actor, channel: ChannelName) -> None:
     _check_part(by, task_force)
-    record(
-        actor=by,
-        channel=channel,
-        action=_action(task_force, "delete"),
-        obj=task_force,
-        changes=snapshot(task_force),
-    )
-    task_force.delete()
+    delete_audited(task_force, by=by, channel=channel, action=_action(task_force, "delete"))

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from audit.services import record, save_audited, snapshot
+from audit.services import delete_audited, save_audited
 from pamilu.actors import Actor, ChannelName
 from pamilu.scoping import can_deploy, can_manage_unit, check_write_for_unit
 from personnel import coverage_counts
@@ -42,15 +42,9 @@ def warrant_delete(*, warrant: Warrant, by: Actor, channel: ChannelName) -> None
     _check_warrant(by, warrant)
     people = sorted(set(warrant.assignments.values_list("personnel_id", flat=True)))
     pending = [coverage_counts.person_change(personnel_id=person) for person in people]
-    record(
-        actor=by,
-        channel=channel,
-        action="warrant.delete",
-        obj=warrant,
-        changes=snapshot(warrant),
-        unit=warrant.issuing_unit,
+    delete_audited(
+        warrant, by=by, channel=channel, action="warrant.delete", unit=warrant.issuing_unit
     )
-    warrant.delete()
     for change in pending:
         change.apply()
 
@@ -60,14 +54,7 @@ def personnel_delete(*, person: Personnel, by: Actor, channel: ChannelName) -> N
     """Delete a person's record; the database refuses one named in a warrant (so the
     police available do not change)."""
     check_write_for_unit(by, person.unit)
-    record(
-        actor=by,
-        channel=channel,
-        action="personnel.delete",
-        obj=person,
-        changes=snapshot(person),
-    )
-    person.delete()
+    delete_audited(person, by=by, channel=channel, action="personnel.delete")
 
 
 @transaction.atomic
@@ -75,8 +62,7 @@ def apel_delete(*, apel: Apel, by: Actor, channel: ChannelName) -> None:
     """Delete a recorded apel (who may record one may delete it)."""
     if not can_deploy(by, apel.unit):
         raise PermissionDenied(_("Anda tidak berwenang mencatat apel untuk satuan ini."))
-    record(actor=by, channel=channel, action="apel.delete", obj=apel, changes=snapshot(apel))
-    apel.delete()
+    delete_audited(apel, by=by, channel=channel, action="apel.delete")
 
 
 def _check_rank(by: Actor) -> None:
@@ -97,5 +83,4 @@ def rank_save(*, rank: Rank, by: Actor, channel: ChannelName) -> Rank:
 def rank_delete(*, rank: Rank, by: Actor, channel: ChannelName) -> None:
     """Delete a rank nobody holds (the database protects one in use)."""
     _check_rank(by)
-    record(actor=by, channel=channel, action="rank.delete", obj=rank, changes=snapshot(rank))
-    rank.delete()
+    delete_audited(rank, by=by, channel=channel, action="rank.delete")
