@@ -98,6 +98,23 @@ def test_display_session_reads_only_and_has_its_own_lifetime(client, personas, s
     assert entry.changes["display"] is True
 
 
+def test_display_lifetime_counts_from_sign_in_even_when_the_session_is_saved(
+    client, personas, settings
+):
+    """Django's own expiry moves on whenever the session is saved again (here on every
+    request); the display session still ends DISPLAY_SESSION_HOURS after sign-in."""
+    settings.PAMILU_DISPLAY_SESSION_HOURS = 6
+    settings.SESSION_SAVE_EVERY_REQUEST = True
+    with time_machine.travel(T0, tick=False) as clock:
+        assert _sign_in(client, "cc.maluku", display="on").status_code == 302
+        for _ in range(6):
+            clock.shift(dt.timedelta(minutes=59))
+            assert client.get("/dashboard/").status_code == 200
+        clock.shift(dt.timedelta(minutes=7))  # 6 h 1 min after sign-in
+        response = client.get("/dashboard/")
+        assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
 def test_display_session_only_for_command_center(client, personas):
     response = _sign_in(client, display="on")
     assert response.status_code == 200
