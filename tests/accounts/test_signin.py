@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.test import Client
 
 from accounts.models import Role, SignInFailure
@@ -70,6 +71,34 @@ def test_behind_a_trusted_proxy_each_client_counts_for_itself(personas, settings
     assert _signed_in(
         _attempt(real, "kapolsek.sirimau", "pw", HTTP_X_FORWARDED_FOR="198.51.100.20")
     )
+
+
+def test_a_refused_attempt_never_reaches_the_password_hasher(personas, monkeypatch):
+    """Failure 1's other half: a burst of guesses held both workers in the hasher. Once
+    the account is throttled at an address, its attempts (right password or not) and an
+    unknown user's are refused before any password is hashed."""
+    hashed: list[int] = []
+    for method in ("verify", "encode"):
+        real = getattr(MD5PasswordHasher, method)
+
+        def counting(self, *args, _real=real, **kwargs):
+            hashed.append(1)
+            return _real(self, *args, **kwargs)
+
+        monkeypatch.setattr(MD5PasswordHasher, method, counting)
+    attacker = Client(REMOTE_ADDR="198.51.100.90")
+    for _ in range(5):
+        _attempt(attacker, "kapolsek.sirimau", "x")
+    assert hashed  # the first five were checked: the count below can fail
+    hashed.clear()
+    refused = [_attempt(attacker, "kapolsek.sirimau", pw).status_code for pw in ("x", "pw")]
+    assert hashed == []
+    for i in range(15):  # toward the address limit: unknown users are refused alike
+        _attempt(attacker, f"nobody{i}", "x")
+    hashed.clear()
+    refused += [_attempt(attacker, "nobody.else", "x").status_code]
+    assert refused == [429, 429, 429]
+    assert hashed == []
 
 
 def test_admin_login_is_the_app_sign_in(personas):
