@@ -81,6 +81,11 @@ def server_hits():
     request_started.disconnect(record)
 
 
+def api_calls(hits: list[str]) -> list[str]:
+    """The reports API's paths among the server's hits."""
+    return [path for path in hits if path.startswith("/api/v1/reports")]
+
+
 def cut_link(context) -> None:
     context.route("**/*", lambda route: route.abort("internetdisconnected"))
 
@@ -222,6 +227,12 @@ def test_report_typed_without_a_link_arrives_exactly_once_with_its_photo(
     assert AuditEntry.objects.filter(action="attachment.add").count() == 1
     keys = sorted(k.key.rsplit(":", 1)[1] for k in IdempotencyKey.objects.all())
     assert keys == ["attach", "create", "submit"]
+    # A photo goes on a draft: create, attach, submit, each once.
+    assert api_calls(server_hits) == [
+        "/api/v1/reports/",
+        f"/api/v1/reports/{report.pk}/attachments/",
+        f"/api/v1/reports/{report.pk}/submit/",
+    ]
 
     # Opening the app again sends nothing twice.
     page.reload()
@@ -407,7 +418,7 @@ def test_queued_report_waits_for_sign_in_and_a_503_then_arrives_once(
     context.route("**/api/v1/reports/", busy_once)
     login(page, USER)  # the next sign-in delivers; the server is busy once (503, Retry-After 1)
     report = wait_until(lambda: DailyReport.objects.filter(status="submitted").first(), page)
-    assert answered and answered[0].endswith(":create")
+    assert answered and answered[0].endswith(":send")  # no photo: create and send at once
     assert report.summary == "Situasi aman terkendali."
     page.locator('#outbox-status [data-queue-count="0"]').wait_for()
     assert DailyReport.objects.count() == 1
@@ -446,3 +457,155 @@ def test_queued_report_already_sent_from_another_device_is_shown_not_overwritten
         "Versi dari komputer kantor."
     ]
     assert page.input_value("[name=summary]") == "Versi dari ponsel."  # nothing typed is lost
+
+
+@pytest.mark.browser
+def test_queued_report_without_a_photo_goes_in_one_request(
+    transactional_db, live_server, phone, login, personas, op, server_hits
+):
+    context = phone()
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    login(page, USER)
+    queue_offline(context, page, live_server, "Satu permintaan dari ponsel.")
+
+    restore_link(context)
+    server_hits.clear()
+    page.evaluate("pamiluOffline.deliver()")
+    report = wait_until(lambda: DailyReport.objects.filter(status="submitted").first(), page)
+    page.locator('#outbox-status [data-queue-count="0"]').wait_for()
+    assert api_calls(server_hits) == ["/api/v1/reports/"]  # create and send in one POST
+    assert [k.key.rsplit(":", 1)[1] for k in IdempotencyKey.objects.all()] == ["send"]
+    assert (DailyReport.objects.count(), report.summary) == (1, "Satu permintaan dari ponsel.")
+    assert AuditEntry.objects.filter(action="report.submit").count() == 1
+
+    # A draft kept on the server, completed on the phone without a link: one PATCH.
+    server_hits.clear()
+    unit = personas.kapolsek_b.unit
+    draft = builders.report(
+        op,
+        unit,
+        clock.local_date(unit),
+        by=personas.kapolsek_b,
+        status="draft",
+        via_services=True,
+        summary="Belum lengkap.",
+    )
+    other = phone()
+    page = other.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    login(page, "kapolsek.nusaniwe")
+    page.goto(f"{live_server.url}/reports/{draft.pk}/edit/")
+    ready(page)
+    cut_link(other)
+    page.fill("[name=summary]", "Dilengkapi di ponsel tanpa sinyal.")
+    page.get_by_role("button", name="Kirim laporan").click()
+    page.locator("[data-offline-notice=queued]").wait_for()
+    restore_link(other)
+    server_hits.clear()
+    page.evaluate("pamiluOffline.deliver()")
+    wait_until(lambda: DailyReport.objects.filter(pk=draft.pk, status="submitted").exists(), page)
+    assert api_calls(server_hits) == [f"/api/v1/reports/{draft.pk}/"]  # PATCH with submit
+    draft.refresh_from_db()
+    assert draft.summary == "Dilengkapi di ponsel tanpa sinyal."
+    assert DailyReport.objects.count() == 2
+
+
+@pytest.mark.browser
+def test_queued_report_with_a_warning_is_confirmed_from_the_queue_and_sent_once(
+    transactional_db, live_server, phone, login, personas, op, server_hits, screenshot_dir
+):
+    unit = personas.kapolsek_a.unit
+    today = clock.local_date(unit)
+    builders.report(  # yesterday 40 on duty: today's 18 is less than half (a warning)
+        op,
+        unit,
+        today - dt.timedelta(days=1),
+        by=personas.kapolsek_a,
+        via_services=True,
+        personnel_on_duty=40,
+    )
+    context = phone()
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    login(page, USER)
+    queue_offline(context, page, live_server, "Separuh personel BKO ke Polresta.")
+
+    restore_link(context)
+    server_hits.clear()
+    page.evaluate("pamiluOffline.deliver()")
+    item = page.locator("#outbox-status [data-outbox-item][data-state=confirm]")
+    item.wait_for()
+    warning = item.locator("li[data-warning=personnel_drop]")
+    assert warning.get_attribute("data-field") == "personnel_on_duty"
+    assert "«Personel bertugas»" in warning.inner_text()  # the field's label, as for errors
+    assert "kurang dari separuh kemarin (40)" in warning.inner_text()
+    assert "Perlu konfirmasi" in item.inner_text()
+    assert not DailyReport.objects.filter(report_date=today).exists()
+    assert page.locator("[data-offline-notice=queued]").count() == 0  # no longer "waiting"
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(screenshot_dir / "offline-confirm-phone.png"), full_page=False)
+
+    item.get_by_role("button", name="Konfirmasi dan kirim").click()
+    report = wait_until(
+        lambda: DailyReport.objects.filter(report_date=today, status="submitted").first(), page
+    )
+    page.locator('#outbox-status [data-queue-count="0"]').wait_for()
+    assert DailyReport.objects.filter(report_date=today).count() == 1
+    assert report.summary == "Separuh personel BKO ke Polresta."
+    assert list(report.flags.values_list("code", "confirmed")) == [("personnel_drop", True)]
+    sent = AuditEntry.objects.get(action="report.submit", object_id=str(report.pk))
+    assert sent.changes["flags"] == [None, ["personnel_drop"]]
+    # The refused send kept no key; the confirmed one went under a key of its own.
+    assert [k.key.rsplit(":", 1)[1] for k in IdempotencyKey.objects.all()] == [
+        "send+personnel_drop"
+    ]
+    assert api_calls(server_hits) == ["/api/v1/reports/", "/api/v1/reports/"]
+
+
+@pytest.mark.browser
+def test_another_user_on_the_same_phone_never_sees_the_first_users_pages(
+    transactional_db, live_server, phone, login, personas, op
+):
+    context = phone()
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    login(page, USER)
+    queue_offline(context, page, live_server, "Laporan Sirimau dari ponsel bersama.")
+    cached = "caches.open('pamilu-pages').then(c => c.match('/reports/today/'))"
+    home_a = page.evaluate(cached + ".then(r => r ? r.text() : '')")
+    assert "Sirimau" in home_a  # A's home is on the phone
+
+    Session.objects.all().delete()  # A's session ends without a sign-out
+    restore_link(context)
+    login(page, "kapolsek.nusaniwe")
+    b = str(personas.kapolsek_b.pk)
+    until_true(page, "(b) => pamiluOutbox.getMeta('pagesOwner').then(o => o === b)", b)
+    until_true(page, cached + ".then(r => !!r)")  # B's home cached in its place
+
+    cut_link(context)
+    page.goto(f"{live_server.url}/reports/today/")  # from the phone's cache
+    text = page.locator("body").inner_text()
+    assert "Nusaniwe" in text
+    assert "Sirimau" not in text and "kapolsek.sirimau" not in page.content()
+    assert (
+        page.locator("#outbox-status [data-queue-count]").get_attribute("data-queue-count") == "0"
+    )
+    assert "Laporan Sirimau" not in page.locator("body").inner_text()
+
+    # A's queued report stays on the phone (never dropped, never shown to B) and B's
+    # sign-out leaves it; it goes at A's next sign-in.
+    restore_link(context)
+    page.goto(f"{live_server.url}/reports/today/")
+    page.locator("form[action='/accounts/logout/'] button").click()
+    page.wait_for_url("**/accounts/login/**")
+    waiting = page.evaluate("pamiluOutbox.items().then(all => all.map(it => String(it.user)))")
+    assert waiting == [str(personas.kapolsek_a.pk)]
+    assert DailyReport.objects.count() == 0
+    login(page, USER)
+    report = wait_until(lambda: DailyReport.objects.filter(status="submitted").first(), page)
+    assert (report.unit, report.summary) == (
+        personas.kapolsek_a.unit,
+        "Laporan Sirimau dari ponsel bersama.",
+    )
+    assert DailyReport.objects.count() == 1
