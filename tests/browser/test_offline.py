@@ -375,11 +375,14 @@ def test_queued_report_refused_with_400_names_the_field_to_fix(
     page.locator('#outbox-status [data-queue-count="0"]').wait_for()
 
 
-def queue_offline(context, page, live_server, summary: str) -> None:
+def queue_offline(context, page, live_server, summary: str, photo: Path | None = None) -> None:
     page.goto(f"{live_server.url}/reports/new/")
     ready(page)
     cut_link(context)
     type_report(page, summary)
+    if photo:
+        page.set_input_files("[name=attachment]", str(photo))
+        until_true(page, "pamiluOffline.draft().then(d => !!(d && d.photo))")
     page.get_by_role("button", name="Kirim laporan").click()
     page.locator("[data-offline-notice=queued]").wait_for()
 
@@ -512,8 +515,18 @@ def test_queued_report_without_a_photo_goes_in_one_request(
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("with_photo", [False, True], ids=["one-request", "photo-steps"])
 def test_queued_report_with_a_warning_is_confirmed_from_the_queue_and_sent_once(
-    transactional_db, live_server, phone, login, personas, op, server_hits, screenshot_dir
+    transactional_db,
+    live_server,
+    phone,
+    login,
+    personas,
+    op,
+    server_hits,
+    screenshot_dir,
+    tmp_path,
+    with_photo,
 ):
     unit = personas.kapolsek_a.unit
     today = clock.local_date(unit)
@@ -529,7 +542,11 @@ def test_queued_report_with_a_warning_is_confirmed_from_the_queue_and_sent_once(
     page = context.new_page()
     page.on("dialog", lambda dialog: dialog.accept())
     login(page, USER)
-    queue_offline(context, page, live_server, "Separuh personel BKO ke Polresta.")
+    photo = None
+    if with_photo:
+        photo = tmp_path / "apel.jpg"
+        Image.new("RGB", (640, 480), (30, 90, 160)).save(photo, "JPEG")
+    queue_offline(context, page, live_server, "Separuh personel BKO ke Polresta.", photo)
 
     restore_link(context)
     server_hits.clear()
@@ -541,10 +558,13 @@ def test_queued_report_with_a_warning_is_confirmed_from_the_queue_and_sent_once(
     assert "«Personel bertugas»" in warning.inner_text()  # the field's label, as for errors
     assert "kurang dari separuh kemarin (40)" in warning.inner_text()
     assert "Perlu konfirmasi" in item.inner_text()
-    assert not DailyReport.objects.filter(report_date=today).exists()
+    # Nothing sent yet (with a photo, the draft holding it is on the server).
+    held = list(DailyReport.objects.filter(report_date=today).values_list("status", flat=True))
+    assert held == (["draft"] if with_photo else [])
     assert page.locator("[data-offline-notice=queued]").count() == 0  # no longer "waiting"
     page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(screenshot_dir / "offline-confirm-phone.png"), full_page=False)
+    if not with_photo:
+        page.screenshot(path=str(screenshot_dir / "offline-confirm-phone.png"), full_page=False)
 
     item.get_by_role("button", name="Konfirmasi dan kirim").click()
     report = wait_until(
@@ -557,10 +577,20 @@ def test_queued_report_with_a_warning_is_confirmed_from_the_queue_and_sent_once(
     sent = AuditEntry.objects.get(action="report.submit", object_id=str(report.pk))
     assert sent.changes["flags"] == [None, ["personnel_drop"]]
     # The refused send kept no key; the confirmed one went under a key of its own.
-    assert [k.key.rsplit(":", 1)[1] for k in IdempotencyKey.objects.all()] == [
-        "send+personnel_drop"
+    keys = sorted(k.key.rsplit(":", 1)[1] for k in IdempotencyKey.objects.all())
+    if not with_photo:  # one request, refused; then one request, confirmed
+        assert keys == ["send+personnel_drop"]
+        assert api_calls(server_hits) == ["/api/v1/reports/", "/api/v1/reports/"]
+        return
+    assert keys == ["attach", "create", "submit+personnel_drop"]
+    submit = f"/api/v1/reports/{report.pk}/submit/"
+    assert api_calls(server_hits) == [
+        "/api/v1/reports/",
+        f"/api/v1/reports/{report.pk}/attachments/",
+        submit,
+        submit,
     ]
-    assert api_calls(server_hits) == ["/api/v1/reports/", "/api/v1/reports/"]
+    assert Attachment.objects.get().report_id == report.pk
 
 
 @pytest.mark.browser
