@@ -12,12 +12,10 @@ import datetime as dt
 import os
 import re
 import signal
-import time
 from pathlib import Path
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.core.signals import request_started
 from django.utils import timezone
 from PIL import Image
 
@@ -25,132 +23,21 @@ from audit.models import AuditEntry, Channel
 from operations import clock
 from reports import services
 from reports.models import Attachment, DailyReport, IdempotencyKey
-from tests import builders
-
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
-    "locale": "id-ID",
-}
-USER = "kapolsek.sirimau"
-# The incident's time on the report's day (today in the unit's zone when the date is left
-# empty). An incident may not lie in the future, so a time like 07:15 would be refused
-# between midnight and 07:15 WIT (15:00–22:15 UTC); midnight has always passed.
-INCIDENT_TIME = "00:00"
-
-
-@pytest.fixture
-def op(tree):
-    today = timezone.now().date()
-    return builders.operation(
-        tree.mabes,
-        name="Operasi Mantap Brata (uji)",
-        start_date=today - dt.timedelta(days=30),
-        end_date=today + dt.timedelta(days=30),
-    )
-
-
-@pytest.fixture
-def phone(browser):
-    contexts = []
-
-    def make():
-        context = browser.new_context(**PHONE)
-        context.on("console", lambda message: print("console:", message.text))
-        context.on("weberror", lambda error: print("page error:", error.error))
-        contexts.append(context)
-        return context
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-@pytest.fixture
-def server_hits():
-    """Paths of every request that reached the live server, in order."""
-    hits: list[str] = []
-
-    def record(sender, environ, **kwargs):
-        hits.append(environ["PATH_INFO"])
-
-    request_started.connect(record)
-    yield hits
-    request_started.disconnect(record)
-
-
-def api_calls(hits: list[str]) -> list[str]:
-    """The reports API's paths among the server's hits."""
-    return [path for path in hits if path.startswith("/api/v1/reports")]
-
-
-def cut_link(context) -> None:
-    context.route("**/*", lambda route: route.abort("internetdisconnected"))
-
-
-def restore_link(context) -> None:
-    context.unroute("**/*")
-
-
-def ready(page) -> None:
-    """The form is wired (autosave restored) and the service worker controls the page and
-    holds the home and the form."""
-    page.wait_for_selector("form[data-offline-ready]")
-    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
-    until_true(page, "caches.open('pamilu-pages').then(c => c.keys()).then(k => k.length >= 2)")
-
-
-def until_true(page, expression: str, arg=None, timeout: float = 20.0) -> None:
-    """Evaluate an expression whose value is a promise until it resolves truthy (evaluate
-    awaits the promise; wait_for_function would take the promise itself as truthy)."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression, arg):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not true in time: {expression}")
-        page.wait_for_timeout(100)
-
-
-def draft_has(page, name: str, value) -> None:
-    until_true(
-        page, "([n, v]) => pamiluOffline.draft().then(d => !!d && d.values[n] === v)", [name, value]
-    )
-
-
-def wait_until(predicate, page=None, timeout: float = 20.0):
-    """Poll `predicate`; with a page, wait through Playwright so that route handlers run."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        if page is not None:
-            page.wait_for_timeout(200)
-        else:
-            time.sleep(0.2)
-    raise AssertionError("condition not met in time")
-
-
-def big_photo(path: Path) -> Path:
-    """A 3000×2000 phone photo with detail (noise), several MB as JPEG."""
-    noise = Image.effect_noise((3000, 2000), 90).convert("RGB")
-    noise.save(path, "JPEG", quality=95)
-    return path
-
-
-def type_report(page, summary: str) -> None:
-    page.fill("[name=personnel_on_duty]", "18")
-    page.fill("[name=summary]", summary)
-    page.select_option("[name=act-0-kind]", "patroli")
-    page.fill("[name=act-0-count]", "3")
-    page.fill("[name=act-0-personnel]", "12")
-    page.select_option("[name=inc-0-category]", "laka_lantas")
-    page.fill("[name=inc-0-time]", INCIDENT_TIME)
-    page.fill("[name=inc-0-place]", "Jalan Sultan Hasanuddin")
-    page.fill("[name=inc-0-description]", "Tabrakan R2, satu korban luka ringan.")
-    page.fill("[name=inc-0-injured_light]", "1")
-    page.fill("[name=next_day_plan]", "Apel pagi dan sambang ke PPS.")
+from tests.browser.offline import (
+    INCIDENT_TIME,
+    PHONE,
+    USER,
+    api_calls,
+    big_photo,
+    cut_link,
+    draft_has,
+    queue_offline,
+    ready,
+    restore_link,
+    type_report,
+    until_true,
+    wait_until,
+)
 
 
 @pytest.mark.browser
@@ -375,18 +262,6 @@ def test_queued_report_refused_with_400_names_the_field_to_fix(
     page.locator('#outbox-status [data-queue-count="0"]').wait_for()
 
 
-def queue_offline(context, page, live_server, summary: str, photo: Path | None = None) -> None:
-    page.goto(f"{live_server.url}/reports/new/")
-    ready(page)
-    cut_link(context)
-    type_report(page, summary)
-    if photo:
-        page.set_input_files("[name=attachment]", str(photo))
-        until_true(page, "pamiluOffline.draft().then(d => !!(d && d.photo))")
-    page.get_by_role("button", name="Kirim laporan").click()
-    page.locator("[data-offline-notice=queued]").wait_for()
-
-
 @pytest.mark.browser
 def test_queued_report_waits_for_sign_in_and_a_503_then_arrives_once(
     transactional_db, live_server, phone, login, personas, op
@@ -460,183 +335,3 @@ def test_queued_report_already_sent_from_another_device_is_shown_not_overwritten
         "Versi dari komputer kantor."
     ]
     assert page.input_value("[name=summary]") == "Versi dari ponsel."  # nothing typed is lost
-
-
-@pytest.mark.browser
-def test_queued_report_without_a_photo_goes_in_one_request(
-    transactional_db, live_server, phone, login, personas, op, server_hits
-):
-    context = phone()
-    page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
-    login(page, USER)
-    queue_offline(context, page, live_server, "Satu permintaan dari ponsel.")
-
-    restore_link(context)
-    server_hits.clear()
-    page.evaluate("pamiluOffline.deliver()")
-    report = wait_until(lambda: DailyReport.objects.filter(status="submitted").first(), page)
-    page.locator('#outbox-status [data-queue-count="0"]').wait_for()
-    assert api_calls(server_hits) == ["/api/v1/reports/"]  # create and send in one POST
-    assert [k.key.rsplit(":", 1)[1] for k in IdempotencyKey.objects.all()] == ["send"]
-    assert (DailyReport.objects.count(), report.summary) == (1, "Satu permintaan dari ponsel.")
-    assert AuditEntry.objects.filter(action="report.submit").count() == 1
-
-    # A draft kept on the server, completed on the phone without a link: one PATCH.
-    server_hits.clear()
-    unit = personas.kapolsek_b.unit
-    draft = builders.report(
-        op,
-        unit,
-        clock.local_date(unit),
-        by=personas.kapolsek_b,
-        status="draft",
-        via_services=True,
-        summary="Belum lengkap.",
-    )
-    other = phone()
-    page = other.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
-    login(page, "kapolsek.nusaniwe")
-    page.goto(f"{live_server.url}/reports/{draft.pk}/edit/")
-    ready(page)
-    cut_link(other)
-    page.fill("[name=summary]", "Dilengkapi di ponsel tanpa sinyal.")
-    page.get_by_role("button", name="Kirim laporan").click()
-    page.locator("[data-offline-notice=queued]").wait_for()
-    restore_link(other)
-    server_hits.clear()
-    page.evaluate("pamiluOffline.deliver()")
-    wait_until(lambda: DailyReport.objects.filter(pk=draft.pk, status="submitted").exists(), page)
-    assert api_calls(server_hits) == [f"/api/v1/reports/{draft.pk}/"]  # PATCH with submit
-    draft.refresh_from_db()
-    assert draft.summary == "Dilengkapi di ponsel tanpa sinyal."
-    assert DailyReport.objects.count() == 2
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("with_photo", [False, True], ids=["one-request", "photo-steps"])
-def test_queued_report_with_a_warning_is_confirmed_from_the_queue_and_sent_once(
-    transactional_db,
-    live_server,
-    phone,
-    login,
-    personas,
-    op,
-    server_hits,
-    screenshot_dir,
-    tmp_path,
-    with_photo,
-):
-    unit = personas.kapolsek_a.unit
-    today = clock.local_date(unit)
-    builders.report(  # yesterday 40 on duty: today's 18 is less than half (a warning)
-        op,
-        unit,
-        today - dt.timedelta(days=1),
-        by=personas.kapolsek_a,
-        via_services=True,
-        personnel_on_duty=40,
-    )
-    context = phone()
-    page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
-    login(page, USER)
-    photo = None
-    if with_photo:
-        photo = tmp_path / "apel.jpg"
-        Image.new("RGB", (640, 480), (30, 90, 160)).save(photo, "JPEG")
-    queue_offline(context, page, live_server, "Separuh personel BKO ke Polresta.", photo)
-
-    restore_link(context)
-    server_hits.clear()
-    page.evaluate("pamiluOffline.deliver()")
-    item = page.locator("#outbox-status [data-outbox-item][data-state=confirm]")
-    item.wait_for()
-    warning = item.locator("li[data-warning=personnel_drop]")
-    assert warning.get_attribute("data-field") == "personnel_on_duty"
-    assert "«Personel bertugas»" in warning.inner_text()  # the field's label, as for errors
-    assert "kurang dari separuh kemarin (40)" in warning.inner_text()
-    assert "Perlu konfirmasi" in item.inner_text()
-    # Nothing sent yet (with a photo, the draft holding it is on the server).
-    held = list(DailyReport.objects.filter(report_date=today).values_list("status", flat=True))
-    assert held == (["draft"] if with_photo else [])
-    assert page.locator("[data-offline-notice=queued]").count() == 0  # no longer "waiting"
-    page.evaluate("window.scrollTo(0, 0)")
-    if not with_photo:
-        page.screenshot(path=str(screenshot_dir / "offline-confirm-phone.png"), full_page=False)
-
-    item.get_by_role("button", name="Konfirmasi dan kirim").click()
-    report = wait_until(
-        lambda: DailyReport.objects.filter(report_date=today, status="submitted").first(), page
-    )
-    page.locator('#outbox-status [data-queue-count="0"]').wait_for()
-    assert DailyReport.objects.filter(report_date=today).count() == 1
-    assert report.summary == "Separuh personel BKO ke Polresta."
-    assert list(report.flags.values_list("code", "confirmed")) == [("personnel_drop", True)]
-    sent = AuditEntry.objects.get(action="report.submit", object_id=str(report.pk))
-    assert sent.changes["flags"] == [None, ["personnel_drop"]]
-    # The refused send kept no key; the confirmed one went under a key of its own.
-    keys = sorted(k.key.rsplit(":", 1)[1] for k in IdempotencyKey.objects.all())
-    if not with_photo:  # one request, refused; then one request, confirmed
-        assert keys == ["send+personnel_drop"]
-        assert api_calls(server_hits) == ["/api/v1/reports/", "/api/v1/reports/"]
-        return
-    assert keys == ["attach", "create", "submit+personnel_drop"]
-    submit = f"/api/v1/reports/{report.pk}/submit/"
-    assert api_calls(server_hits) == [
-        "/api/v1/reports/",
-        f"/api/v1/reports/{report.pk}/attachments/",
-        submit,
-        submit,
-    ]
-    assert Attachment.objects.get().report_id == report.pk
-
-
-@pytest.mark.browser
-def test_another_user_on_the_same_phone_never_sees_the_first_users_pages(
-    transactional_db, live_server, phone, login, personas, op
-):
-    context = phone()
-    page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
-    login(page, USER)
-    queue_offline(context, page, live_server, "Laporan Sirimau dari ponsel bersama.")
-    pages = ["/reports/today/", "/reports/", "/reports/new/"]
-    cached = (
-        "(p) => caches.open('pamilu-pages').then(c => c.match(p))"
-        ".then(r => r ? r.text() : '').then(t => t.toLowerCase())"
-    )
-    assert all("sirimau" in page.evaluate(cached, path) for path in pages)  # A's, on the phone
-
-    Session.objects.all().delete()  # A's session ends without a sign-out
-    restore_link(context)
-    login(page, "kapolsek.nusaniwe")
-    for path in pages:  # B's pages reach the phone
-        until_true(page, f"({cached})({path!r}).then(t => t.includes('nusaniwe'))")
-
-    cut_link(context)
-    for path in pages:  # from the phone's cache: B's, none of A's
-        page.goto(f"{live_server.url}{path}")
-        html = page.content().lower()
-        assert "kapolsek.nusaniwe" in html, path
-        assert "sirimau" not in html, path
-        count = page.locator("#outbox-status [data-queue-count]")
-        assert count.get_attribute("data-queue-count") == "0", path  # A's queue not shown
-
-    # A's queued report stays on the phone (never dropped, never shown to B) and B's
-    # sign-out leaves it; it goes at A's next sign-in.
-    restore_link(context)
-    page.goto(f"{live_server.url}/reports/today/")
-    page.locator("form[action='/accounts/logout/'] button").click()
-    page.wait_for_url("**/accounts/login/**")
-    waiting = page.evaluate("pamiluOutbox.items().then(all => all.map(it => String(it.user)))")
-    assert waiting == [str(personas.kapolsek_a.pk)]
-    assert DailyReport.objects.count() == 0
-    login(page, USER)
-    report = wait_until(lambda: DailyReport.objects.filter(status="submitted").first(), page)
-    assert (report.unit, report.summary) == (
-        personas.kapolsek_a.unit,
-        "Laporan Sirimau dari ponsel bersama.",
-    )
-    assert DailyReport.objects.count() == 1
