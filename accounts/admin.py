@@ -20,6 +20,7 @@ from accounts.services import (
     user_save,
 )
 from audit.admin import AuditedAdmin
+from pamilu.actors import ChannelName
 
 # Who sets a password on the admin's "change password" page. Django's view builds and
 # saves the form itself, so the acting user reaches the form's save() through this
@@ -40,12 +41,15 @@ class PasswordSetForm(AdminPasswordChangeForm):
 
 
 class OwnPasswordForm(OwnPasswordChangeForm):
-    """The admin's own-password page (old password required; accounts.views
-    .admin_password_change), saved by password_set."""
+    """One's own password (old password required), saved by password_set: the admin's page
+    (accounts.views.admin_password_change) and, with channel "web", everyone's
+    (accounts.views.PasswordChangeView)."""
+
+    channel: ChannelName = "admin"
 
     def save(self, commit: bool = True) -> User:
         password = self.cleaned_data["new_password1"]
-        return password_set(user=self.user, password=password, by=self.user, channel="admin")
+        return password_set(user=self.user, password=password, by=self.user, channel=self.channel)
 
 
 @admin.register(User)

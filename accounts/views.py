@@ -1,4 +1,5 @@
-"""Sign-in, sign-out, keepalive and the admin's login (which is this sign-in).
+"""Sign-in, sign-out, keepalive, one's own password, and the admin's login (which is this
+sign-in).
 
 Sign-in attempts are throttled by accounts.signin (counted in PostgreSQL, per account +
 client address and per address); each sign-in, failure and sign-out is audited.
@@ -85,6 +86,47 @@ class LogoutView(auth_views.LogoutView):
                 user=request.user, address=signin.client_address(request), channel="web"
             )
         return super().post(request, *args, **kwargs)
+
+
+class WebPasswordForm(OwnPasswordForm):
+    channel = "web"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """`/accounts/password/`: every signed-in user changes their own password (old one
+    required). Saved by accounts.services.password_set: the user's other sessions and every
+    token end and the change is audited; this session carries on (Django renews its hash).
+
+    A wrong old password counts as a failed sign-in of the account from this address, so a
+    taken-over session cannot be used to guess the password past the sign-in throttle."""
+
+    form_class = WebPasswordForm
+    template_name = "registration/password_change_form.html"
+
+    def post(self, request, *args, **kwargs):
+        self.username = signin.normalize_username(request.user.get_username())
+        self.address = signin.client_address(request)
+        wait = signin.retry_after(username=self.username, address=self.address)
+        if wait:
+            form = self.get_form()
+            form._errors, form.cleaned_data = ErrorDict(), {}
+            form.add_error(
+                None,
+                _("Terlalu banyak percobaan. Coba lagi dalam %(s)d detik.") % {"s": wait},
+            )
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if form.has_error("old_password", "password_incorrect"):
+            services.signin_failed(username=self.username, address=self.address, channel="web")
+        return super().form_invalid(form)
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "registration/password_change_done.html"
 
 
 def admin_login(request):

@@ -18,6 +18,16 @@ urlpatterns = [
     ),
     path("accounts/logout/", account_views.LogoutView.as_view(), name="logout"),
     path("accounts/keepalive/", account_views.keepalive, name="keepalive"),
+    path(
+        "accounts/password/",
+        account_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        account_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     # Before the admin's own login: the admin signs in through the app's sign-in.
     path("admin/login/", account_views.admin_login),
     path("admin/password_change/", account_views.admin_password_change),

@@ -1,8 +1,9 @@
 """REST API of daily reports: reports and their transitions, incidents, attachments.
 
 Querysets go through reports.selectors (scoped: out of scope is 404); writes through
-reports.services with channel "api". A POST creating a report may carry an
-`Idempotency-Key` header (see reports.idempotency).
+reports.services with channel "api". A POST creating a report, a PUT or PATCH changing
+(and sending) one, submit and attachments may carry an `Idempotency-Key` header (see
+reports.idempotency).
 """
 
 from __future__ import annotations
@@ -53,6 +54,32 @@ class ReportOrdering(OrderingFilter):
         return queryset.order_by(*selectors.API_ORDERS.get(terms[0], selectors.LIST_ORDER))
 
 
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=_(
+        "Kunci unik dari klien: pengulangan dengan kunci dan isi yang sama "
+        "mengembalikan tanggapan pertama tanpa membuat laporan baru."
+    ),
+)
+
+UPDATE_RESPONSES = {
+    200: ReportSerializer,
+    400: _error("Invalid"),
+    403: _error("Forbidden"),
+    404: _error("Not found"),
+    409: _error("Frozen"),
+    422: _error(
+        _(
+            "Peringatan yang harus dikonfirmasi (dengan submit), atau Idempotency-Key "
+            "dipakai ulang dengan isi berbeda."
+        ),
+        ConfirmWarningsErrorSerializer,
+    ),
+}
+
 TRANSITION_RESPONSES = {
     200: ReportSerializer,
     403: _error(_("Peran pengguna tidak mengizinkan perubahan ini.")),
@@ -65,24 +92,10 @@ TRANSITION_RESPONSES = {
     list=extend_schema(summary=_("Laporan anev yang boleh dilihat pengguna")),
     retrieve=extend_schema(responses={200: ReportSerializer, 404: _error("Not found")}),
     update=extend_schema(
-        request=ReportUpdateSerializer,
-        responses={
-            200: ReportSerializer,
-            400: _error("Invalid"),
-            403: _error("Forbidden"),
-            404: _error("Not found"),
-            409: _error("Frozen"),
-        },
+        request=ReportUpdateSerializer, parameters=[IDEMPOTENCY_KEY], responses=UPDATE_RESPONSES
     ),
     partial_update=extend_schema(
-        request=ReportUpdateSerializer,
-        responses={
-            200: ReportSerializer,
-            400: _error("Invalid"),
-            403: _error("Forbidden"),
-            404: _error("Not found"),
-            409: _error("Frozen"),
-        },
+        request=ReportUpdateSerializer, parameters=[IDEMPOTENCY_KEY], responses=UPDATE_RESPONSES
     ),
 )
 class ReportViewSet(
@@ -120,18 +133,7 @@ class ReportViewSet(
         return Response(ReportSerializer(report, context=self.get_serializer_context()).data, code)
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "Idempotency-Key",
-                OpenApiTypes.STR,
-                OpenApiParameter.HEADER,
-                required=False,
-                description=_(
-                    "Kunci unik dari klien: pengulangan dengan kunci dan isi yang sama "
-                    "mengembalikan tanggapan pertama tanpa membuat laporan baru."
-                ),
-            )
-        ],
+        parameters=[IDEMPOTENCY_KEY],
         responses={
             201: ReportSerializer,
             400: _error(_("Isian tidak valid, tanggal di luar operasi, atau laporan ganda.")),
@@ -168,8 +170,14 @@ class ReportViewSet(
         return self._written(report, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
+        """Change a draft or returned report; with `"submit": true`, send it in the same
+        transaction. With an `Idempotency-Key`, a retry (the phone's offline queue sending
+        an edited report in one request) replays the answer instead of a 409."""
+        return _idempotent(request, lambda: self._update(request, partial=kwargs.get("partial")))
+
+    def _update(self, request, *, partial) -> Response:
         report = self.get_object()
-        serializer = self.get_serializer(report, data=request.data, partial=kwargs.get("partial"))
+        serializer = self.get_serializer(report, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         send = data.pop("submit", False)

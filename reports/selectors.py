@@ -55,6 +55,17 @@ def reports_with_items(user: Viewer | None) -> QuerySet[DailyReport]:
     )
 
 
+def report_of_day(
+    user: Viewer | None, *, unit_id: int, operation_id: int, day: dt.date
+) -> DailyReport | None:
+    """The unit's report of that day in that operation, if the user may see it (one query)."""
+    return (
+        scope(user, DailyReport.objects.select_related("operation"))
+        .filter(unit_id=unit_id, operation_id=operation_id, report_date=day)
+        .first()
+    )
+
+
 def report_in_scope(user: Viewer | None, pk: int | str) -> DailyReport:
     """One report the user may see, else 404 (never confirms that it exists)."""
     return get_in_scope_or_404(user, reports_with_items(user), pk=pk)

@@ -255,6 +255,16 @@ def _report_form(request: HttpRequest, report: DailyReport | None) -> HttpRespon
     errors = (
         _error_summary(form, activities, incidents, sections) if request.method == "POST" else []
     )
+    existing = None
+    if report is None and operation is not None:
+        # Today's report (or the typed day's) already there: say so and link to it, rather
+        # than let the kapolsek type a second one that the service refuses as a duplicate.
+        day = today
+        if form.is_bound and form.is_valid():
+            day = form.cleaned_data.get("report_date") or today
+        existing = selectors.report_of_day(
+            user, unit_id=unit.pk, operation_id=operation.pk, day=day
+        )
     return render(
         request,
         "reports/form.html",
@@ -273,6 +283,8 @@ def _report_form(request: HttpRequest, report: DailyReport | None) -> HttpRespon
                 for field in {w.field for w in warnings}
             },
             "confirmed": confirmed,
+            "existing": existing,
+            "existing_editable": existing is not None and existing.status in services.EDITABLE,
             "deadline": clock.report_deadline(operation, unit, today) if operation else None,
         },
         status=(422 if warnings and not errors else 400) if request.method == "POST" else 200,

@@ -4,6 +4,7 @@
  *   served cache-first;
  * - the kapolsek's home and the report form are fetched network-first (4 s), cached
  *   when they come back as a signed-in page, and served from the cache without a link;
+ *   the cache holds one user's pages (see cachePage: a shared phone);
  * - the offline queue (pamilu/js/outbox.js, shared with the page) is delivered on
  *   Background Sync ("pamilu-outbox") and when a page asks.
  */
@@ -41,8 +42,33 @@ function isSignedInPage(response) {
   return response && response.ok && !response.redirected && response.type === "basic";
 }
 
+// The page cache holds one user's pages (a shared phone): a page is cached only with the
+// user it was rendered for (its #pamilu-offline data-user), and a page of another user
+// than the recorded owner (the outbox's meta "pagesOwner") first empties the cache. One
+// page at a time, so that two of them never race on the owner.
+var caching = Promise.resolve();
+
+function pageUser(text) {
+  var match = /id="pamilu-offline"[^>]*?data-user="(\d+)"/.exec(text);
+  return match ? match[1] : null;
+}
+
 function cachePage(url, response) {
-  return caches.open(PAGE_CACHE).then(function (cache) { return cache.put(url, response); });
+  var box = self.pamiluOutbox;
+  var put = function () {
+    return response.clone().text().then(function (text) {
+      var user = pageUser(text);
+      if (!user) { return; }  // not a signed-in page: never cached
+      return box.getMeta("pagesOwner").then(function (owner) {
+        if (owner !== undefined && owner !== null && String(owner) === user) { return; }
+        return caches.delete(PAGE_CACHE).then(function () { return box.setMeta("pagesOwner", user); });
+      }).then(function () {
+        return caches.open(PAGE_CACHE).then(function (cache) { return cache.put(url, response); });
+      });
+    }).catch(function () { /* not cached: the next visit tries again */ });
+  };
+  caching = caching.then(put, put);
+  return caching;
 }
 
 function pageKey(url) {
@@ -104,7 +130,7 @@ self.addEventListener("message", function (event) {
   if (data.type === "warm") { done = warmPages(); }
   if (data.type === "deliver") { done = self.pamiluOutbox.deliverAll({ force: true }); }
   if (data.type === "wipe") {
-    done = caches.delete(PAGE_CACHE).then(function () { return self.pamiluOutbox.wipe(); });
+    done = caches.delete(PAGE_CACHE).then(function () { return self.pamiluOutbox.wipe(data.user); });
   }
   if (done) {
     event.waitUntil(done.then(function () {

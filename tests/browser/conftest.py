@@ -5,11 +5,17 @@ Browser tests use pytest-django's `live_server` and log in through the real logi
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_started
+from django.utils import timezone
+
+from tests import builders
+from tests.browser.offline import PHONE
 
 # live_server runs Django in a thread while Playwright's sync API runs an event loop here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -60,3 +66,46 @@ def login(live_server):
         page.wait_for_load_state("networkidle")
 
     return _login
+
+
+# --- the offline tests (tests/browser/offline.py has their helpers) ----------------------
+
+
+@pytest.fixture
+def op(tree):
+    today = timezone.now().date()
+    return builders.operation(
+        tree.mabes,
+        name="Operasi Mantap Brata (uji)",
+        start_date=today - dt.timedelta(days=30),
+        end_date=today + dt.timedelta(days=30),
+    )
+
+
+@pytest.fixture
+def phone(browser):
+    contexts = []
+
+    def make():
+        context = browser.new_context(**PHONE)
+        context.on("console", lambda message: print("console:", message.text))
+        context.on("weberror", lambda error: print("page error:", error.error))
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def server_hits():
+    """Paths of every request that reached the live server, in order."""
+    hits: list[str] = []
+
+    def record(sender, environ, **kwargs):
+        hits.append(environ["PATH_INFO"])
+
+    request_started.connect(record)
+    yield hits
+    request_started.disconnect(record)

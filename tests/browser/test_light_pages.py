@@ -27,7 +27,7 @@ from django.test.testcases import LiveServerThread
 from django.utils import timezone
 
 from tests import builders
-from tests.browser.test_offline import until_true
+from tests.browser.offline import until_true
 
 PHONE = {
     "viewport": {"width": 390, "height": 844},

@@ -12,12 +12,10 @@ import datetime as dt
 import os
 import re
 import signal
-import time
 from pathlib import Path
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.core.signals import request_started
 from django.utils import timezone
 from PIL import Image
 
@@ -25,127 +23,21 @@ from audit.models import AuditEntry, Channel
 from operations import clock
 from reports import services
 from reports.models import Attachment, DailyReport, IdempotencyKey
-from tests import builders
-
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
-    "locale": "id-ID",
-}
-USER = "kapolsek.sirimau"
-# The incident's time on the report's day (today in the unit's zone when the date is left
-# empty). An incident may not lie in the future, so a time like 07:15 would be refused
-# between midnight and 07:15 WIT (15:00–22:15 UTC); midnight has always passed.
-INCIDENT_TIME = "00:00"
-
-
-@pytest.fixture
-def op(tree):
-    today = timezone.now().date()
-    return builders.operation(
-        tree.mabes,
-        name="Operasi Mantap Brata (uji)",
-        start_date=today - dt.timedelta(days=30),
-        end_date=today + dt.timedelta(days=30),
-    )
-
-
-@pytest.fixture
-def phone(browser):
-    contexts = []
-
-    def make():
-        context = browser.new_context(**PHONE)
-        context.on("console", lambda message: print("console:", message.text))
-        context.on("weberror", lambda error: print("page error:", error.error))
-        contexts.append(context)
-        return context
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-@pytest.fixture
-def server_hits():
-    """Paths of every request that reached the live server, in order."""
-    hits: list[str] = []
-
-    def record(sender, environ, **kwargs):
-        hits.append(environ["PATH_INFO"])
-
-    request_started.connect(record)
-    yield hits
-    request_started.disconnect(record)
-
-
-def cut_link(context) -> None:
-    context.route("**/*", lambda route: route.abort("internetdisconnected"))
-
-
-def restore_link(context) -> None:
-    context.unroute("**/*")
-
-
-def ready(page) -> None:
-    """The form is wired (autosave restored) and the service worker controls the page and
-    holds the home and the form."""
-    page.wait_for_selector("form[data-offline-ready]")
-    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
-    until_true(page, "caches.open('pamilu-pages').then(c => c.keys()).then(k => k.length >= 2)")
-
-
-def until_true(page, expression: str, arg=None, timeout: float = 20.0) -> None:
-    """Evaluate an expression whose value is a promise until it resolves truthy (evaluate
-    awaits the promise; wait_for_function would take the promise itself as truthy)."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression, arg):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not true in time: {expression}")
-        page.wait_for_timeout(100)
-
-
-def draft_has(page, name: str, value) -> None:
-    until_true(
-        page, "([n, v]) => pamiluOffline.draft().then(d => !!d && d.values[n] === v)", [name, value]
-    )
-
-
-def wait_until(predicate, page=None, timeout: float = 20.0):
-    """Poll `predicate`; with a page, wait through Playwright so that route handlers run."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        if page is not None:
-            page.wait_for_timeout(200)
-        else:
-            time.sleep(0.2)
-    raise AssertionError("condition not met in time")
-
-
-def big_photo(path: Path) -> Path:
-    """A 3000×2000 phone photo with detail (noise), several MB as JPEG."""
-    noise = Image.effect_noise((3000, 2000), 90).convert("RGB")
-    noise.save(path, "JPEG", quality=95)
-    return path
-
-
-def type_report(page, summary: str) -> None:
-    page.fill("[name=personnel_on_duty]", "18")
-    page.fill("[name=summary]", summary)
-    page.select_option("[name=act-0-kind]", "patroli")
-    page.fill("[name=act-0-count]", "3")
-    page.fill("[name=act-0-personnel]", "12")
-    page.select_option("[name=inc-0-category]", "laka_lantas")
-    page.fill("[name=inc-0-time]", INCIDENT_TIME)
-    page.fill("[name=inc-0-place]", "Jalan Sultan Hasanuddin")
-    page.fill("[name=inc-0-description]", "Tabrakan R2, satu korban luka ringan.")
-    page.fill("[name=inc-0-injured_light]", "1")
-    page.fill("[name=next_day_plan]", "Apel pagi dan sambang ke PPS.")
+from tests.browser.offline import (
+    INCIDENT_TIME,
+    PHONE,
+    USER,
+    api_calls,
+    big_photo,
+    cut_link,
+    draft_has,
+    queue_offline,
+    ready,
+    restore_link,
+    type_report,
+    until_true,
+    wait_until,
+)
 
 
 @pytest.mark.browser
@@ -222,6 +114,12 @@ def test_report_typed_without_a_link_arrives_exactly_once_with_its_photo(
     assert AuditEntry.objects.filter(action="attachment.add").count() == 1
     keys = sorted(k.key.rsplit(":", 1)[1] for k in IdempotencyKey.objects.all())
     assert keys == ["attach", "create", "submit"]
+    # A photo goes on a draft: create, attach, submit, each once.
+    assert api_calls(server_hits) == [
+        "/api/v1/reports/",
+        f"/api/v1/reports/{report.pk}/attachments/",
+        f"/api/v1/reports/{report.pk}/submit/",
+    ]
 
     # Opening the app again sends nothing twice.
     page.reload()
@@ -364,15 +262,6 @@ def test_queued_report_refused_with_400_names_the_field_to_fix(
     page.locator('#outbox-status [data-queue-count="0"]').wait_for()
 
 
-def queue_offline(context, page, live_server, summary: str) -> None:
-    page.goto(f"{live_server.url}/reports/new/")
-    ready(page)
-    cut_link(context)
-    type_report(page, summary)
-    page.get_by_role("button", name="Kirim laporan").click()
-    page.locator("[data-offline-notice=queued]").wait_for()
-
-
 @pytest.mark.browser
 def test_queued_report_waits_for_sign_in_and_a_503_then_arrives_once(
     transactional_db, live_server, phone, login, personas, op
@@ -407,7 +296,7 @@ def test_queued_report_waits_for_sign_in_and_a_503_then_arrives_once(
     context.route("**/api/v1/reports/", busy_once)
     login(page, USER)  # the next sign-in delivers; the server is busy once (503, Retry-After 1)
     report = wait_until(lambda: DailyReport.objects.filter(status="submitted").first(), page)
-    assert answered and answered[0].endswith(":create")
+    assert answered and answered[0].endswith(":send")  # no photo: create and send at once
     assert report.summary == "Situasi aman terkendali."
     page.locator('#outbox-status [data-queue-count="0"]').wait_for()
     assert DailyReport.objects.count() == 1

@@ -66,3 +66,22 @@ def test_attachment_refused_then_repeated_with_the_same_key_runs_again(personas,
     assert refused.json()["errors"][0]["field"] == "file"
     good = client.post(url, {"file": _photo(_jpeg())}, format="multipart", HTTP_IDEMPOTENCY_KEY="k")
     assert good.status_code == 201
+
+
+def test_edit_sent_in_one_patch_repeated_with_its_key_replays_instead_of_409(personas, op, frozen):
+    # The offline queue sends an edited draft (or a returned report) in one PATCH with
+    # "submit": true; the answer lost and the PATCH repeated, the report is sent once.
+    client = token_client(personas.kapolsek_a)
+    report = client.post(REPORTS, _body(op), format="json").json()
+    url = f"{REPORTS}{report['id']}/"
+    body = {"summary": "Diperbaiki di ponsel.", "submit": True}
+    first = client.patch(url, body, format="json", HTTP_IDEMPOTENCY_KEY="q1:send")
+    again = client.patch(url, body, format="json", HTTP_IDEMPOTENCY_KEY="q1:send")
+    other = client.patch(url, body, format="json", HTTP_IDEMPOTENCY_KEY="q2:send")
+    assert (first.status_code, again.status_code, other.status_code) == (200, 200, 409)
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert (first.json()["status"], first.json()["summary"]) == ("submitted", body["summary"])
+    assert AuditEntry.objects.filter(action="report.submit").count() == 1
+    reused = client.patch(url, {"summary": "Lain."}, format="json", HTTP_IDEMPOTENCY_KEY="q1:send")
+    assert (reused.status_code, reused.json()["code"]) == (422, "idempotency_key_reused")

@@ -242,3 +242,17 @@ def test_no_return_email_without_an_email_backend(
     with django_capture_on_commit_callbacks(execute=True):
         services.report_return(report=report, by=personas.reviewer, channel=WEB, reason="x")
     assert mail.outbox == []
+
+
+def test_new_report_page_points_to_the_day_s_report_already_there(client, personas, make_report):
+    client.force_login(personas.kapolsek_a)
+    assert "existing-report" not in client.get("/reports/new/").content.decode()
+
+    draft = make_report(personas.kapolsek_a)  # today's (DAY at NOON), a draft
+    page = client.get("/reports/new/").content.decode()
+    assert f'data-existing-report="{draft.pk}"' in page
+    assert f'href="/reports/{draft.pk}/edit/"' in page and "Lanjutkan laporan itu" in page
+
+    services.report_submit(report=draft, by=personas.kapolsek_a, channel=WEB)
+    page = client.get("/reports/new/").content.decode()
+    assert f'href="/reports/{draft.pk}/"' in page and "Buka laporan itu" in page

@@ -19,6 +19,15 @@
 
   // --- service worker ----------------------------------------------------------------
 
+  // The worker's page cache holds one user's pages (a shared phone): signed in as another
+  // user than the one recorded ("pagesOwner"), the other's cached pages are deleted before
+  // any is served offline. The worker checks the same on every page it caches.
+  var PAGE_CACHE = "pamilu-pages";
+  var pagesOwned = !user || !window.caches ? Promise.resolve() : box.getMeta("pagesOwner").then(function (owner) {
+    if (owner !== undefined && owner !== null && String(owner) === String(user)) { return; }
+    return caches.delete(PAGE_CACHE).then(function () { return box.setMeta("pagesOwner", String(user)); });
+  }).catch(function () { /* no cache storage: nothing cached to guard */ });
+
   var swReady = Promise.resolve(null);
   if ("serviceWorker" in navigator && window.isSecureContext) {
     swReady = navigator.serviceWorker.register(cfg.sw, { scope: "/" }).then(function () {
@@ -26,9 +35,10 @@
     }).then(function (registration) {
       // Cache the home and the form once after sign-in; visits keep them fresh after that.
       if (user && registration.active && window.caches) {
-        caches.open("pamilu-pages").then(function (cache) { return cache.keys(); }).then(function (keys) {
-          if (keys.length < 2) { registration.active.postMessage({ type: "warm" }); }
-        });
+        pagesOwned.then(function () { return caches.open(PAGE_CACHE); })
+          .then(function (cache) { return cache.keys(); }).then(function (keys) {
+            if (keys.length < 2) { registration.active.postMessage({ type: "warm" }); }
+          });
       }
       return registration;
     }).catch(function () { return null; });
@@ -37,6 +47,8 @@
   // --- the queue's status on the page --------------------------------------------------
 
   var statusEl = null;
+  // States in which the server has answered and the kapolsek acts (fix, confirm, look).
+  var ANSWERED = ["error", "conflict", "confirm"];
   var form = findReportForm();
 
   function el(tag, className, text) {
@@ -46,12 +58,31 @@
     return node;
   }
 
-  function fieldLabel(field) {
+  // A field's label on the form, else the one kept with the queued report (other pages).
+  function fieldLabel(field, it) {
     if (!field) { return ""; }
     var name = apiFieldToName(field);
-    var input = form && form.querySelector('[name="' + name + '"]');
+    var found = form && labelOf(form, name);
+    return found || (it && it.labels && it.labels[name]) || field;
+  }
+
+  function labelOf(scope, name) {
+    var input = scope.querySelector('[name="' + name + '"]');
     var label = input && input.id && document.querySelector('label[for="' + input.id + '"]');
-    return label ? label.textContent.trim() : field;
+    var section = !input && document.querySelector("#section-" + name + " legend");
+    return (label || section) ? (label || section).textContent.trim() : "";
+  }
+
+  // The labels of the report's fields (and its two sections), kept with a queued report.
+  function labels() {
+    var found = {};
+    ["activities", "incidents"].concat(Array.prototype.map.call(form.elements, function (input) {
+      return input.name;
+    })).forEach(function (name) {
+      var text = name && labelOf(form, name);
+      if (text) { found[name] = text; }
+    });
+    return found;
   }
 
   function timeText(ms) {
@@ -62,7 +93,7 @@
   }
 
   function renderStatus() {
-    return Promise.all([box.items(), box.getMeta("lastSync")]).then(function (r) {
+    return Promise.all([box.items(), box.getMeta("lastSync:" + user)]).then(function (r) {
       var mine = r[0].filter(function (it) { return !user || String(it.user) === String(user); });
       var lastSync = r[1];
       // The report pages: the form, the list and the kapolsek's home (reports/today/).
@@ -78,7 +109,7 @@
       }
       statusEl.hidden = false;
       var waiting = mine.filter(function (it) { return it.state === "waiting" || it.state === "sending"; });
-      var problems = mine.filter(function (it) { return it.state === "error" || it.state === "conflict"; });
+      var problems = mine.filter(function (it) { return ANSWERED.indexOf(it.state) !== -1; });
       statusEl.className = "alert small outbox-status " +
         (problems.length ? "alert-danger" : mine.length ? "alert-warning" : "alert-light border");
       statusEl.textContent = "";
@@ -107,21 +138,25 @@
       sending: t("sending"),
       auth: t("signin"),
       conflict: t("conflict"),
+      confirm: t("confirmState"),
       error: t("rejected") + ":"
     }[it.state] || it.state;
     row.appendChild(el("div", "outbox-state", text));
     var errors = (it.lastError && it.lastError.errors) || [];
-    if (it.state === "error" || it.state === "conflict") {
+    var warnings = (it.state === "confirm" && it.lastError && it.lastError.warnings) || [];
+    if (ANSWERED.indexOf(it.state) !== -1) {
       var list = el("ul", "outbox-errors mb-0");
-      if (!errors.length && it.lastError && it.lastError.detail) {
+      if (!errors.length && !warnings.length && it.lastError && it.lastError.detail) {
         list.appendChild(el("li", null, it.lastError.detail));
       }
-      errors.forEach(function (e) {
-        var item = el("li", null, (e.field ? t("field") + " «" + fieldLabel(e.field) + "»: " : "") + e.message);
+      errors.concat(warnings).forEach(function (e) {
+        var item = el("li", null, (e.field ? t("field") + " «" + fieldLabel(e.field, it) + "»: " : "") + e.message);
         if (e.field) { item.setAttribute("data-field", apiFieldToName(e.field)); }
+        if (warnings.indexOf(e) !== -1) { item.setAttribute("data-warning", e.code); }
         list.appendChild(item);
       });
       row.appendChild(list);
+      if (warnings.length) { row.appendChild(confirmButton(it, warnings)); }
       if (it.reportId || it.conflictWith) {
         var open = el("a", "me-3", t("open"));
         open.href = "/reports/" + (it.conflictWith || it.reportId) + "/";
@@ -139,6 +174,22 @@
       }
     }
     return row;
+  }
+
+  // The server asks to confirm warnings: "Konfirmasi dan kirim" sends the same report
+  // again with their codes.
+  function confirmButton(it, warnings) {
+    var button = el("button", "btn btn-warning btn-sm d-block my-2", t("confirmSend"));
+    button.type = "button";
+    button.setAttribute("data-confirm-send", it.id);
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      box.confirm(it.id, warnings.map(function (w) { return w.code; })).then(function () {
+        box.requestSync();
+        return renderStatus();
+      }).then(function () { return deliver(true); });
+    });
+    return button;
   }
 
   // --- the report form ---------------------------------------------------------------
@@ -452,6 +503,7 @@
         label: label,
         body: built.body,
         rowMap: built.rowMap,
+        labels: labels(),
         photo: photo,
         reportId: editingId(),
         editing: !!editingId()
@@ -557,8 +609,8 @@
       var pending = all.filter(function (it) { return String(it.user) === String(user); });
       if (pending.length && !window.confirm(t("logoutQueue"))) { return; }
       return Promise.all([
-        box.wipe(),
-        window.caches ? caches.delete("pamilu-pages") : null
+        box.wipe(user),
+        window.caches ? caches.delete(PAGE_CACHE) : null
       ]).then(function () {
         target.dataset.wiped = "1";
         target.submit();

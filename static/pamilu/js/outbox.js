@@ -3,13 +3,24 @@
 //
 // Stores: "drafts" (the report being typed, key user|operation|date), "outbox" (reports
 // waiting to be delivered, keyPath id = the Idempotency-Key made on the phone) and
-// "meta" (last sync, which draft belongs to which page).
+// "meta" (last sync per user, which draft belongs to which page, whose pages the
+// worker's page cache holds).
 //
 // Delivery goes through /api/v1/ with session auth and a fresh CSRF token from
-// /pwa/session/: create (key id:create) or update, then the photo (id:attach), then
-// submit (id:submit). Every step is stored as it succeeds, and each carries its own
-// key, so a delivery cut anywhere and repeated by the page and the service worker at
-// once still makes one report with one photo, sent once.
+// /pwa/session/. A report without a photo goes in ONE request: POST reports/ with
+// "submit": true (key id:send), or, for an existing draft or returned report being
+// edited, PATCH reports/<id>/ with "submit": true (id:send). A photo can only go on a
+// draft, so a report with one goes in steps: create the draft (id:create) or PATCH its
+// changes (id:update), the photo (id:attach), then submit (id:submit). Every step is
+// stored as it succeeds, and each carries its own key, so a delivery cut anywhere and
+// repeated by the page and the service worker at once still makes one report with one
+// photo, sent once. A 400 "duplicate" at create or a 409 is a conflict (the report was
+// sent from another device, or returned): shown, never overwritten.
+//
+// Warnings (422, code "confirm_warnings") put the item in state "confirm"; once the
+// kapolsek confirms them (confirm()), the same item goes again with their codes in
+// confirm_warnings, under a key naming them (id:send+code, id:submit+code): the server
+// refuses a key reused with another body.
 (function (root) {
   "use strict";
 
@@ -160,6 +171,11 @@
       return { outcome: "retry", status: status, retryAfter: "1" };
     }
     var errors = data.errors || [];
+    // Warnings to confirm (code "confirm_warnings"), never a reused key's 422 (its code is
+    // "idempotency_key_reused": shown as an error).
+    if (status === 422 && data.code === "confirm_warnings" && (data.warnings || []).length) {
+      return { outcome: "confirm", status: status, detail: data.detail || "", errors: [], warnings: data.warnings };
+    }
     var duplicate = step === "create" && errors.some(function (e) { return e.code === "duplicate"; });
     if (status === 409 || duplicate) {
       return { outcome: "conflict", status: status, detail: data.detail || "", errors: errors };
@@ -167,50 +183,83 @@
     return { outcome: "error", status: status, detail: data.detail || "", errors: errors, code: data.code || "" };
   }
 
+  // A step's Idempotency-Key. The steps that send carry the confirmed warnings' codes in
+  // their key: a resend whose body changed needs a key of its own (the server refuses a
+  // reused key with another body), and page and worker make the same key for the same body.
+  function stepKey(item, name) {
+    var codes = name === "send" || name === "submit" ? confirmed(item) : [];
+    return item.id + ":" + name + (codes.length ? "+" + codes.join("+") : "");
+  }
+
+  function confirmed(item) { return (item.confirm_warnings || []).slice().sort(); }
+
+  // The body that sends: the report's fields (or nothing, for submit) with "submit": true
+  // and the confirmed warnings' codes.
+  function sending(item, fields) {
+    var body = Object.assign({}, fields || {});
+    if (fields) { body.submit = true; }
+    if (confirmed(item).length) { body.confirm_warnings = confirmed(item); }
+    return body;
+  }
+
+  function changes(item) {
+    var fields = Object.assign({}, item.body);
+    delete fields.operation; delete fields.report_date; delete fields.unit;
+    return fields;
+  }
+
   function step(item, csrf) {
-    var save = function () { return saveItem(item); };
+    var next = function () { return saveItem(item).then(function () { return step(item, csrf); }); };
+    var photoLeft = !!item.photo && !item.attached;
+    var done = function () {
+      item.submitted = true;
+      return { outcome: "done", status: 200 };
+    };
     if (!item.reportId) {
-      return call("POST", "reports/", csrf, item.id + ":create", item.body).then(function (r) {
-        if (r.status === 201 && r.data) {
-          item.reportId = r.data.id;
-          item.updated = true;
-          return save().then(function () { return step(item, csrf); });
-        }
-        if (r.status === 400) { return existing(item, r); }
-        return classify(r, "create");
-      });
+      // No photo: create and send in one request. A photo goes on a draft first.
+      var create = photoLeft ? item.body : sending(item, item.body);
+      return call("POST", "reports/", csrf, stepKey(item, photoLeft ? "create" : "send"), create)
+        .then(function (r) {
+          if (r.status === 201 && r.data) {
+            item.reportId = r.data.id;
+            item.updated = true;
+            return photoLeft ? next() : done();
+          }
+          if (r.status === 400) { return existing(item, r); }
+          return classify(r, "create");
+        });
     }
     if (item.editing && !item.updated) {
-      var changes = Object.assign({}, item.body);
-      delete changes.operation; delete changes.report_date; delete changes.unit;
-      return call("PATCH", "reports/" + item.reportId + "/", csrf, null, changes).then(function (r) {
+      // An existing draft or returned report: its changes, sent in the same request when
+      // there is no photo to attach first.
+      var patch = photoLeft ? changes(item) : sending(item, changes(item));
+      return call("PATCH", "reports/" + item.reportId + "/", csrf,
+        stepKey(item, photoLeft ? "update" : "send"), patch).then(function (r) {
         if (r.status === 200) {
           item.updated = true;
-          return save().then(function () { return step(item, csrf); });
+          return photoLeft ? next() : done();
         }
         return classify(r, "update");
       });
     }
-    if (item.photo && !item.attached) {
+    if (photoLeft) {
       var form = new FormData();
       form.append("file", item.photo.blob, item.photo.name);
-      return call("POST", "reports/" + item.reportId + "/attachments/", csrf, item.id + ":attach", form)
+      return call("POST", "reports/" + item.reportId + "/attachments/", csrf, stepKey(item, "attach"), form)
         .then(function (r) {
           if (r.status === 201) {
             item.attached = true;
-            return save().then(function () { return step(item, csrf); });
+            return next();
           }
           return classify(r, "attach");
         });
     }
-    return call("POST", "reports/" + item.reportId + "/submit/", csrf, item.id + ":submit", null)
-      .then(function (r) {
-        if (r.status === 200) {
-          item.submitted = true;
-          return { outcome: "done", status: 200 };
-        }
-        return classify(r, "submit");
-      });
+    var codes = sending(item, null);
+    return call("POST", "reports/" + item.reportId + "/submit/", csrf, stepKey(item, "submit"),
+      codes.confirm_warnings ? codes : null).then(function (r) {
+      if (r.status === 200) { return done(); }
+      return classify(r, "submit");
+    });
   }
 
   // Refused at create: is there already a report for this operation and day (sent from
@@ -230,6 +279,21 @@
         return { outcome: "conflict", status: 409, detail: refused.data && refused.data.detail, errors: [] };
       }
       return classify(refused, "create");
+    });
+  }
+
+  // The kapolsek confirmed a queued report's warnings: it goes again, the same item, with
+  // their codes in confirm_warnings (and so under a key of its own, see stepKey).
+  function confirm(id, codes) {
+    return db().then(function (d) { return d.get("outbox", id); }).then(function (item) {
+      if (!item) { return null; }
+      var all = (item.confirm_warnings || []).concat(codes || []);
+      item.confirm_warnings = all.filter(function (c, i) { return c && all.indexOf(c) === i; }).sort();
+      item.state = "waiting";
+      item.attempts = 0;
+      item.nextAt = 0;
+      item.lastError = null;
+      return saveItem(item).then(function () { notify({ type: "changed" }); return item; });
     });
   }
 
@@ -299,11 +363,13 @@
             item.attempts = (item.attempts || 0) + 1;
             item.nextAt = now() + backoff(item.attempts, r.retryAfter);
           } else {
-            item.state = r.outcome;  // "auth", "conflict" or "error": shown on the page
+            item.state = r.outcome;  // "auth", "conflict", "confirm" or "error": shown on the page
             item.attempts = 0;
             item.nextAt = 0;
           }
-          item.lastError = { status: r.status, detail: r.detail || "", errors: r.errors || [] };
+          item.lastError = {
+            status: r.status, detail: r.detail || "", errors: r.errors || [], warnings: r.warnings || []
+          };
           return saveItem(item);
         });
       });
@@ -311,23 +377,39 @@
     return chain.then(function () {
       return setMeta("lastAttempt", now());
     }).then(function () {
-      return retry ? null : setMeta("lastSync", now());
+      return retry ? null : setMeta("lastSync:" + who.user, now());
     }).then(function () {
       notify({ type: sent.length ? "sent" : "changed", sent: sent });
       return { retry: retry, sent: sent.length, items: sent };
     });
   }
 
-  // Everything this phone keeps for the user: at sign-out.
-  function wipe() {
+  // Everything this phone keeps for one user: at sign-out. Another user's drafts and
+  // queued reports (a shared phone) stay; they wait for that user's next sign-in.
+  function mine(user, key) {
+    var u = String(user);
+    key = String(key);
+    return key.indexOf(u + "|") === 0 || key.slice(-u.length - 1) === ":" + u ||
+      key.indexOf(":" + u + ":") !== -1;
+  }
+
+  function wipe(user) {
+    if (user === undefined || user === null || user === "") { return Promise.resolve(); }
     return db().then(function (d) {
       var tx = d.transaction(["drafts", "outbox", "meta"], "readwrite");
-      return Promise.all([
-        tx.objectStore("drafts").clear(),
-        tx.objectStore("outbox").clear(),
-        tx.objectStore("meta").clear(),
-        tx.done
-      ]);
+      var work = [tx.objectStore("drafts").getAllKeys().then(function (keys) {
+        return Promise.all(keys.filter(function (k) { return mine(user, k); }).map(function (k) {
+          return tx.objectStore("drafts").delete(k);
+        }));
+      }), tx.objectStore("outbox").getAll().then(function (all) {
+        return Promise.all(all.filter(function (it) { return String(it.user) === String(user); })
+          .map(function (it) { return tx.objectStore("outbox").delete(it.id); }));
+      }), tx.objectStore("meta").getAllKeys().then(function (keys) {
+        return Promise.all(keys.filter(function (k) { return mine(user, k); }).map(function (k) {
+          return tx.objectStore("meta").delete(k);
+        }));
+      })];
+      return Promise.all(work.concat([tx.done]));
     }).then(function () { notify({ type: "changed" }); });
   }
 
@@ -342,6 +424,7 @@
     items: items,
     removeItem: removeItem,
     enqueue: enqueue,
+    confirm: confirm,
     requestSync: requestSync,
     deliverAll: deliverAll,
     session: session,
