@@ -12,13 +12,16 @@ import datetime as dt
 import os
 import re
 import signal
+import time
 from pathlib import Path
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 from PIL import Image
 
+from accounts import sessions
 from audit.models import AuditEntry, Channel
 from operations import clock
 from reports import services
@@ -335,3 +338,30 @@ def test_queued_report_already_sent_from_another_device_is_shown_not_overwritten
         "Versi dari komputer kantor."
     ]
     assert page.input_value("[name=summary]") == "Versi dari ponsel."  # nothing typed is lost
+
+
+@pytest.mark.browser
+def test_typing_a_report_keeps_the_session_alive_through_the_keepalive(
+    transactional_db, live_server, phone, login, personas, op, server_hits
+):
+    # The autosave is local (IndexedDB): without its keepalive, a kapolsek typing a long
+    # report for 30 minutes would reach no server and be signed out at the idle limit.
+    context = phone()
+    page = context.new_page()
+    login(page, USER)
+    page.goto(f"{live_server.url}/reports/new/")
+    ready(page)
+    (row,) = Session.objects.all()
+    store = SessionStore(session_key=row.session_key)
+    store[sessions.SEEN] -= 20 * 60  # the last activity, 20 minutes ago
+    store.save()
+    server_hits.clear()
+
+    page.fill("[name=summary]", "Patroli dialogis ke gudang logistik KPU.")
+    draft_has(page, "summary", "Patroli dialogis ke gudang logistik KPU.")
+    wait_until(lambda: "/accounts/keepalive/" in server_hits, page)
+    seen = SessionStore(session_key=row.session_key).load()[sessions.SEEN]
+    assert time.time() - seen < 60  # the idle clock restarted
+    page.fill("[name=summary]", "Patroli dialogis ke gudang logistik KPU dan PPS.")
+    draft_has(page, "summary", "Patroli dialogis ke gudang logistik KPU dan PPS.")
+    assert server_hits.count("/accounts/keepalive/") == 1  # at most once a minute
