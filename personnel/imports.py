@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -197,13 +197,10 @@ def deployments_import(
                             operation=operation, within=within, row=row, by=by, channel=channel
                         )
                     written += 1
-                except (ValidationError, PermissionDenied) as exc:
-                    messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-                    report.errors.append(RowError(line, None, " ".join(messages)))
-                except ValueError as exc:
-                    report.errors.append(
-                        RowError(line, "starts_at", _("Format waktu tidak dikenal: %s") % exc)
-                    )
+                except ValidationError as exc:
+                    report.errors.extend(_row_errors(line, exc))
+                except PermissionDenied as exc:
+                    report.errors.append(RowError(line, None, str(exc)))
             if report.errors and not only_valid:
                 raise _RefusedRows
             if written:
@@ -225,9 +222,24 @@ def deployments_import(
     return report
 
 
-def _parse_instant(value: str, unit: Unit) -> dt.datetime:
+def _row_errors(line: int, exc: ValidationError) -> list[RowError]:
+    """A refused row's reasons, each on its column where the reason names one."""
+    if not hasattr(exc, "error_dict"):
+        return [RowError(line, None, " ".join(exc.messages))]
+    return [
+        RowError(line, None if field == NON_FIELD_ERRORS else field, " ".join(messages))
+        for field, messages in exc.message_dict.items()
+    ]
+
+
+def _parse_instant(value: str, unit: Unit, field: str) -> dt.datetime:
     """ISO date-time; without an offset it is read in the unit's local time zone."""
-    parsed = dt.datetime.fromisoformat(value.strip())
+    try:
+        parsed = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationError(
+            {field: _("Format waktu tidak dikenal: %s (contoh: 2024-02-14 07:00)") % value}
+        ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=unit.zone)
     return parsed
@@ -244,8 +256,10 @@ def _deployment_row(
     )
     if assignment is None:
         raise ValidationError(
-            _("NRP %(nrp)s tidak bertugas dalam operasi ini di wilayah %(unit)s.")
-            % {"nrp": nrp, "unit": within}
+            {
+                "nrp": _("NRP %(nrp)s tidak bertugas dalam operasi ini di wilayah %(unit)s.")
+                % {"nrp": nrp, "unit": within}
+            }
         )
     post = event = None
     post_code = row.get("post", "")
@@ -255,21 +269,22 @@ def _deployment_row(
             tree.subtree_q(within, "unit"), operation=operation, code=post_code
         ).first()
         if post is None:
-            raise ValidationError(_("Pos %s tidak ditemukan.") % post_code)
-    elif event_id.isascii() and event_id.isdigit():
-        event = Event.objects.filter(
-            tree.subtree_q(within, "unit"), operation=operation, pk=int(event_id)
-        ).first()
+            raise ValidationError({"post": _("Pos %s tidak ditemukan.") % post_code})
+    elif event_id:
+        if event_id.isascii() and event_id.isdigit():
+            event = Event.objects.filter(
+                tree.subtree_q(within, "unit"), operation=operation, pk=int(event_id)
+            ).first()
         if event is None:
-            raise ValidationError(_("Kegiatan %s tidak ditemukan.") % event_id)
+            raise ValidationError({"event": _("Kegiatan %s tidak ditemukan.") % event_id})
     target = post or event
     target_unit = target.unit if target is not None else within
     return deployment_create(
         assignment=assignment,
         post=post,
         event=event,
-        starts_at=_parse_instant(row.get("starts_at", ""), target_unit),
-        ends_at=_parse_instant(row.get("ends_at", ""), target_unit),
+        starts_at=_parse_instant(row.get("starts_at", ""), target_unit, "starts_at"),
+        ends_at=_parse_instant(row.get("ends_at", ""), target_unit, "ends_at"),
         note=row.get("note", ""),
         by=by,
         channel=channel,

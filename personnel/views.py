@@ -265,8 +265,19 @@ def deployment_import(request: HttpRequest) -> HttpResponse:
             )
         except CsvFileError as exc:
             form.add_error("file", exc.message)
+    # Each refused row with the CSV column it names (its first, Indonesian, header).
+    error_rows = [
+        (e.line, imports.DEPLOYMENT_COLUMNS.get(e.field or "", (e.field,))[0], e.message)
+        for e in (result.errors if result else [])
+    ]
     return _render(
-        request, "personnel/deployment_import.html", unit, operation, form=form, result=result
+        request,
+        "personnel/deployment_import.html",
+        unit,
+        operation,
+        form=form,
+        result=result,
+        error_rows=error_rows,
     )
 
 

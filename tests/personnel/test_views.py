@@ -397,3 +397,38 @@ def test_coverage_page_query_count_constant(
     with django_assert_num_queries(len(ctx.captured_queries)):
         response = client.get(url)
     assert len(response.context["result"].children) == 7
+
+
+def test_import_page_names_the_column_of_each_refused_row(client, personas, tree, operation, data):
+    # An unknown person, a post or an event that is not there (a hostile "²" included), a
+    # time that cannot be read: each refused on its line and its column, nothing written.
+    _budi, posts, _g = data
+    client.force_login(personas.reviewer)
+    csv_text = (
+        "nrp,pos,kegiatan,mulai,selesai\n"
+        f"99999999,{posts[0].code},,2024-02-14T07:00,2024-02-14T15:00\n"
+        "85010001,TPS-TIDAK-ADA,,2024-02-14T07:00,2024-02-14T15:00\n"
+        "85010001,,²,2024-02-14T07:00,2024-02-14T15:00\n"
+        "85010001,,abc,2024-02-14T07:00,2024-02-14T15:00\n"
+        f"85010001,{posts[0].code},,kemarin,2024-02-14T15:00\n"
+        f"85010001,{posts[0].code},,2024-02-14T07:00,besok\n"
+    )
+    upload = io.BytesIO(csv_text.encode())
+    upload.name = "plot.csv"
+    response = client.post(
+        reverse("personnel:deployment_import") + _q(tree.ambon, operation), {"file": upload}
+    )
+    assert response.status_code == 200
+    errors = response.context["result"].errors
+    assert [(e.line, e.field) for e in errors] == [
+        (2, "nrp"),
+        (3, "post"),
+        (4, "event"),
+        (5, "event"),
+        (6, "starts_at"),
+        (7, "ends_at"),
+    ]
+    columns = [column for _line, column, _m in response.context["error_rows"]]
+    assert columns == ["nrp", "pos", "kegiatan", "kegiatan", "mulai", "selesai"]
+    assert "Kegiatan ² tidak ditemukan." in response.content.decode()
+    assert not Deployment.objects.exists()
