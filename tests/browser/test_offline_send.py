@@ -10,6 +10,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.utils import formats, translation
 from PIL import Image
 
 from audit.models import AuditEntry
@@ -124,6 +125,8 @@ def test_queued_report_with_a_warning_is_confirmed_from_the_queue_and_sent_once(
     assert "«Personel bertugas»" in warning.inner_text()  # the field's label, as for errors
     assert "kurang dari separuh kemarin (40)" in warning.inner_text()
     assert "Perlu konfirmasi" in item.inner_text()
+    with translation.override("id"):  # the queued report's day, as the page writes days
+        assert f"· {formats.date_format(today, 'j F Y')}" in item.inner_text()
     # Nothing sent yet (with a photo, the draft holding it is on the server).
     held = list(DailyReport.objects.filter(report_date=today).values_list("status", flat=True))
     assert held == (["draft"] if with_photo else [])

@@ -217,6 +217,14 @@
     return new Date(Date.now() + minutes * 60000).toISOString().slice(0, 10);
   }
 
+  // "2026-12-02" as the page's language writes a day ("2 Desember 2026").
+  function dayText(iso) {
+    var day = new Date(iso + "T00:00:00Z");
+    if (isNaN(day.getTime())) { return iso; }
+    return day.toLocaleDateString(document.documentElement.lang || "id",
+      { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  }
+
   function editingId() {
     var match = location.pathname.match(/^\/reports\/(\d+)\/edit\/$/);
     return match ? parseInt(match[1], 10) : null;
@@ -492,7 +500,7 @@
     rowMap = built.rowMap;
     var key = currentKey();
     var label = (form.querySelector('[name="operation"] option:checked') || {}).textContent || "";
-    label = label.trim() + " · " + (value("report_date") || today());
+    label = label.trim() + " · " + dayText(value("report_date") || today());
     return Promise.resolve(photoPending).then(saveDraft).then(function () {
       return box.enqueue({
         id: crypto.randomUUID(),
