@@ -27,15 +27,8 @@ from django.test.testcases import LiveServerThread
 from django.utils import timezone
 
 from tests import builders
-from tests.browser.offline import until_true
+from tests.browser.offline import PHONE, until_true
 
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
-    "locale": "id-ID",
-}
 RTT_S = 0.4
 BYTES_PER_S = 400_000 / 8
 THREE_G = {

@@ -7,7 +7,7 @@ FULL), `tests.builders.summaries` (day D of reports, `make_scenario`, `daily`),
 `tests.builders.dashboard` (NOW, FEB1, FEB2, `day_of_reports`).
 """
 
-from tests.builders.api import token_client
+from tests.builders.api import csv_file, token_client, upload_csv
 from tests.builders.org import ROLE, mabes, operation, person, unit, user
 from tests.builders.personnel import (
     assigned,
@@ -25,6 +25,7 @@ __all__ = [
     "assigned",
     "assignments",
     "at",
+    "csv_file",
     "incident",
     "load_ranks",
     "mabes",
@@ -36,6 +37,7 @@ __all__ = [
     "token_client",
     "tps",
     "unit",
+    "upload_csv",
     "user",
     "warehouse",
     "warrant",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -19,3 +20,13 @@ def token_client(user, *, days: int = 300) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
+
+
+def csv_file(text: str | bytes, name: str = "data.csv") -> SimpleUploadedFile:
+    raw = text.encode() if isinstance(text, str) else text
+    return SimpleUploadedFile(name, raw, content_type="text/csv")
+
+
+def upload_csv(client, url: str, text: str | bytes, **data):
+    """POST `text` as the multipart `file` of an import endpoint, with the other fields."""
+    return client.post(url, {"file": csv_file(text), **data}, format="multipart")

@@ -1,26 +1,17 @@
 """Bulk imports through the API (multipart upload) and the admin pages."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from operations.models import Post
 from personnel.models import Personnel
+from tests.builders import csv_file, upload_csv
 
 TPS = "kode_tps,desa,kecamatan,kabupaten,dpt\n"
 
 
-def _file(text: str | bytes, name="tps.csv"):
-    raw = text.encode() if isinstance(text, str) else text
-    return SimpleUploadedFile(name, raw, content_type="text/csv")
-
-
-def _upload(client, url, text, **data):
-    return client.post(url, {"file": _file(text), **data}, format="multipart")
-
-
 @pytest.mark.outsider("post-import")
-def test_tps_import_api_valid_file(api, personas, tree, operation):
-    response = _upload(
+def test_tps_import_api_validcsv_file(api, personas, tree, operation):
+    response = upload_csv(
         api("kapolsek_a"),
         "/api/v1/posts/import/",
         TPS + "1,Batu Merah,Sirimau,Kota Ambon,200\n2,Batu Merah,Sirimau,Kota Ambon,210\n",
@@ -42,7 +33,7 @@ def test_tps_import_api_valid_file(api, personas, tree, operation):
 
 
 def test_tps_import_api_bad_rows_422_nothing_written(api, personas, tree, operation):
-    response = _upload(
+    response = upload_csv(
         api("kapolsek_a"),
         "/api/v1/posts/import/",
         TPS + "1,Batu Merah,Sirimau,Kota Ambon,200\n1,Batu Merah,Sirimau,Kota Ambon,x\n",
@@ -57,7 +48,7 @@ def test_tps_import_api_bad_rows_422_nothing_written(api, personas, tree, operat
 
 
 def test_tps_import_api_only_valid(api, personas, tree, operation):
-    response = _upload(
+    response = upload_csv(
         api("kapolsek_a"),
         "/api/v1/posts/import/",
         TPS + "1,Batu Merah,Sirimau,Kota Ambon,200\n2,,Sirimau,Kota Ambon,1\n",
@@ -73,7 +64,7 @@ def test_tps_import_api_wrong_encoding_is_400_with_line(api, personas, tree, ope
     raw = (TPS + "1,Cibéber,Labuan,Pandeglang,3\n").encode("latin-1")
     response = api("kapolsek_a").post(
         "/api/v1/posts/import/",
-        {"file": _file(raw), "operation": operation.pk, "unit": tree.sirimau.pk},
+        {"file": csv_file(raw), "operation": operation.pk, "unit": tree.sirimau.pk},
         format="multipart",
     )
     assert response.status_code == 400
@@ -84,7 +75,7 @@ def test_tps_import_api_wrong_encoding_is_400_with_line(api, personas, tree, ope
 
 @pytest.mark.parametrize("persona", ["outsider_operator", "kapolsek_b", "outsider"])
 def test_tps_import_api_into_another_unit_refused(api, personas, tree, operation, persona):
-    response = _upload(
+    response = upload_csv(
         api(persona),
         "/api/v1/posts/import/",
         TPS + "1,Batu Merah,Sirimau,Kota Ambon,200\n",
@@ -97,7 +88,7 @@ def test_tps_import_api_into_another_unit_refused(api, personas, tree, operation
 
 
 def test_tps_import_api_reviewer_cannot_write(api, personas, tree, operation):
-    response = _upload(
+    response = upload_csv(
         api("reviewer"),
         "/api/v1/posts/import/",
         TPS + "1,Batu Merah,Sirimau,Kota Ambon,200\n",
@@ -111,11 +102,11 @@ def test_tps_import_api_reviewer_cannot_write(api, personas, tree, operation):
 @pytest.mark.outsider("personnel-import")
 def test_personnel_import_api_outsider_rows_refused(api, personas, tree):
     csv = "nrp,nama,pangkat,kode_satuan\n85031111,Budi,BRIPKA,POLSEK-SIRIMAU\n"
-    refused = _upload(api("outsider_operator"), "/api/v1/personnel/import/", csv)
+    refused = upload_csv(api("outsider_operator"), "/api/v1/personnel/import/", csv)
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"] == "unit"
     assert Personnel.objects.count() == 0
-    written = _upload(api("kapolsek_a"), "/api/v1/personnel/import/", csv)
+    written = upload_csv(api("kapolsek_a"), "/api/v1/personnel/import/", csv)
     assert written.status_code == 201
     assert Personnel.objects.get().unit == tree.sirimau
 
@@ -130,7 +121,9 @@ def test_tps_import_admin_page(client, personas, tree, operation):
         {
             "operation": operation.pk,
             "unit": tree.sirimau.pk,
-            "file": _file(TPS + "1,Batu Merah,Sirimau,Kota Ambon,200\n2,,Sirimau,Kota Ambon,x\n"),
+            "file": csv_file(
+                TPS + "1,Batu Merah,Sirimau,Kota Ambon,200\n2,,Sirimau,Kota Ambon,x\n"
+            ),
         },
     )
     body = response.content.decode()
@@ -143,7 +136,9 @@ def test_tps_import_admin_page(client, personas, tree, operation):
             "operation": operation.pk,
             "unit": tree.sirimau.pk,
             "only_valid": "on",
-            "file": _file(TPS + "1,Batu Merah,Sirimau,Kota Ambon,200\n2,,Sirimau,Kota Ambon,x\n"),
+            "file": csv_file(
+                TPS + "1,Batu Merah,Sirimau,Kota Ambon,200\n2,,Sirimau,Kota Ambon,x\n"
+            ),
         },
     )
     assert "2 baris dibaca, 1 ditulis, 1 ditolak." in response.content.decode()
@@ -153,7 +148,9 @@ def test_tps_import_admin_page(client, personas, tree, operation):
 def test_personnel_import_admin_page_reports_file_errors(client, personas, tree):
     client.force_login(personas.admin)
     assert "Impor CSV" in client.get("/admin/personnel/personnel/").content.decode()
-    response = client.post("/admin/personnel/personnel/import/", {"file": _file("nrp|nama\n1|2\n")})
+    response = client.post(
+        "/admin/personnel/personnel/import/", {"file": csv_file("nrp|nama\n1|2\n")}
+    )
     assert "Baris 1: Pemisah kolom tidak dikenali" in response.content.decode()
 
 

@@ -4,24 +4,18 @@ int("²") raises, while "٣٠٠" would be read as 300)."""
 
 from __future__ import annotations
 
-from django.core.files.uploadedfile import SimpleUploadedFile
-
 from operations.models import Post
 from personnel.models import Personnel, Rank, RankGroup
+from tests.builders import upload_csv
 
 TPS = "kode_tps,desa,kecamatan,kabupaten,dpt\n"
 PERSONNEL = "nrp,nama,pangkat,kode_satuan,jabatan\n"
 
 
-def _upload(client, url, text: str, **data):
-    upload = SimpleUploadedFile("data.csv", text.encode(), content_type="text/csv")
-    return client.post(url, {"file": upload, **data}, format="multipart")
-
-
 def test_tps_import_non_ascii_digits_in_voters_are_refused_on_their_row(
     api, personas, tree, operation
 ):
-    response = _upload(
+    response = upload_csv(
         api("kapolsek_a"),
         "/api/v1/posts/import/",
         TPS + "1,Batu Merah,Sirimau,Kota Ambon,²00\n2,Batu Merah,Sirimau,Kota Ambon,٣٠٠\n",
@@ -36,7 +30,7 @@ def test_tps_import_non_ascii_digits_in_voters_are_refused_on_their_row(
 
 def test_personnel_import_non_ascii_digits_in_nrp_and_nip_are_refused(api, personas, tree):
     civil_rank = Rank.objects.filter(group=RankGroup.PNS).first().code  # a NIP is a civil servant's
-    response = _upload(
+    response = upload_csv(
         api("kapolsek_a"),
         "/api/v1/personnel/import/",
         PERSONNEL
