@@ -27,6 +27,17 @@ from accounts.admin import OwnPasswordForm
 from accounts.models import Role
 
 
+def _throttled(view, wait: int, message: str) -> HttpResponse:
+    """The view's form again, with what was typed and the reason, as a 429 with Retry-After
+    (no password is checked)."""
+    form = view.get_form()
+    form._errors, form.cleaned_data = ErrorDict(), {}
+    form.add_error(None, message % {"s": wait})
+    response = view.render_to_response(view.get_context_data(form=form), status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
 class SignInForm(AuthenticationForm):
     display = forms.BooleanField(
         label=gettext_lazy("Mode layar (hanya baca, untuk layar dinding command center)"),
@@ -54,15 +65,9 @@ class LoginView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
     def refused(self, wait: int) -> HttpResponse:
-        """The form again, with what was typed and the reason, as a 429 (no password check)."""
-        form = self.get_form()
-        form._errors, form.cleaned_data = ErrorDict(), {}
-        form.add_error(
-            None, _("Terlalu banyak percobaan masuk. Coba lagi dalam %(s)d detik.") % {"s": wait}
+        return _throttled(
+            self, wait, _("Terlalu banyak percobaan masuk. Coba lagi dalam %(s)d detik.")
         )
-        response = self.render_to_response(self.get_context_data(form=form), status=429)
-        response["Retry-After"] = str(wait)
-        return response
 
     def form_valid(self, form):
         response = super().form_valid(form)  # login(): a new session key
@@ -108,15 +113,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         self.address = signin.client_address(request)
         wait = signin.retry_after(username=self.username, address=self.address)
         if wait:
-            form = self.get_form()
-            form._errors, form.cleaned_data = ErrorDict(), {}
-            form.add_error(
-                None,
-                _("Terlalu banyak percobaan. Coba lagi dalam %(s)d detik.") % {"s": wait},
+            return _throttled(
+                self, wait, _("Terlalu banyak percobaan. Coba lagi dalam %(s)d detik.")
             )
-            response = self.render_to_response(self.get_context_data(form=form), status=429)
-            response["Retry-After"] = str(wait)
-            return response
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
